@@ -1,0 +1,88 @@
+"""netcheck's exception tree and load diagnostics.
+
+Input: nothing (imported by every layer). Output: `NetcheckError` and its subclasses, and
+`Diagnostic`, a problem found in the input (file, JSON path, resource id, severity).
+
+    NetcheckError
+    ├── InputError            bad input: a snapshot, a query, a rule file (exit code 2)
+    │   ├── SnapshotError     the snapshot cannot be used; carries the diagnostics
+    │   └── QueryError        an unknown / ambiguous endpoint, a bad port… (with suggestions)
+    └── UnsupportedFeature    the model does not cover something on a path (→ verdict unknown)
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+class Diagnostic(BaseModel):
+    """A problem (or a note) about the input: where it is and what is wrong."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    message: str
+    file: str | None = None
+    path: str | None = None
+    resource_id: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        if self.path:
+            where += f" {self.path}"
+        rid = f" [{self.resource_id}]" if self.resource_id else ""
+        return f"{self.severity.value}: {where}{rid}: {self.message}"
+
+
+class NetcheckError(Exception):
+    """Base of every error netcheck raises on purpose."""
+
+
+class InputError(NetcheckError):
+    """Bad input from the user (exit code 2)."""
+
+
+class SnapshotError(InputError):
+    """A snapshot that cannot be analysed; `diagnostics` says why (all of it, not just the
+    first problem)."""
+
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+
+
+class QueryError(InputError):
+    """A query that cannot be answered as asked (unknown or ambiguous endpoint, bad port)."""
+
+    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+        if suggestions:
+            message += " (did you mean: " + ", ".join(suggestions) + "?)"
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
+class UnsupportedFeature(NetcheckError):
+    """A component or setting the model does not cover; becomes an `unknown` verdict.
+
+    `code` is an AWS Reachability Analyzer style code (`UNSUPPORTED_COMPONENT`, …).
+    """
+
+    def __init__(self, component_id: str, reason: str, code: str = "UNSUPPORTED_COMPONENT"):
+        super().__init__(f"{component_id}: {reason}")
+        self.component_id = component_id
+        self.reason = reason
+        self.code = code

@@ -1,0 +1,118 @@
+"""Gateways and connections out of a VPC.
+
+Input: values from a loader. Output: `InternetGateway`, `EgressOnlyInternetGateway`,
+`NatGateway`, `NatGatewayAddress`, `VpcEndpoint`, `VpcPeeringConnection`, `VpnGateway`,
+`VpnConnection`, `PrefixList`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from ipaddress import IPv4Address, IPv4Network
+
+from netcheck.model.base import Frozen, IPNetwork, Resource
+
+
+class InternetGateway(Resource):
+    """An internet gateway and the VPCs it is attached to (state `available`/`attached`)."""
+
+    vpc_ids: tuple[str, ...] = ()
+
+
+class EgressOnlyInternetGateway(Resource):
+    """An egress-only internet gateway (IPv6 outbound only)."""
+
+    vpc_ids: tuple[str, ...] = ()
+
+
+class NatGatewayAddress(Frozen):
+    interface_id: str | None = None
+    private_ip: IPv4Address | None = None
+    public_ip: IPv4Address | None = None
+    allocation_id: str | None = None
+    primary: bool = True
+
+
+class NatGateway(Resource):
+    """A NAT gateway (only `available` ones are kept)."""
+
+    vpc_id: str
+    subnet_id: str
+    connectivity_type: str = "public"  # "public" or "private"
+    addresses: tuple[NatGatewayAddress, ...] = ()
+    state: str = "available"
+
+
+class VpcEndpointType(StrEnum):
+    GATEWAY = "Gateway"
+    INTERFACE = "Interface"
+    GATEWAY_LOAD_BALANCER = "GatewayLoadBalancer"
+
+
+class VpcEndpoint(Resource):
+    """A VPC endpoint. Gateway endpoints work through route tables; interface endpoints
+    through their interfaces."""
+
+    vpc_id: str
+    endpoint_type: VpcEndpointType
+    service_name: str
+    state: str = "available"
+    route_table_ids: tuple[str, ...] = ()
+    subnet_ids: tuple[str, ...] = ()
+    interface_ids: tuple[str, ...] = ()
+    group_ids: tuple[str, ...] = ()
+    # For gateway endpoints: the service's managed prefix list, when found in the snapshot.
+    prefix_list_id: str | None = None
+
+
+class PeeringVpcInfo(Frozen):
+    vpc_id: str
+    owner_id: str | None = None
+    region: str | None = None
+    cidr_blocks: tuple[IPv4Network, ...] = ()
+
+
+class VpcPeeringConnection(Resource):
+    """A VPC peering connection; only `active` ones carry traffic."""
+
+    requester: PeeringVpcInfo
+    accepter: PeeringVpcInfo
+    status: str = "active"
+
+    def peer_of(self, vpc_id: str) -> str | None:
+        """The VPC on the other side of this connection from `vpc_id`."""
+        if self.requester.vpc_id == vpc_id:
+            return self.accepter.vpc_id
+        if self.accepter.vpc_id == vpc_id:
+            return self.requester.vpc_id
+        return None
+
+
+class VpnGateway(Resource):
+    """A virtual private gateway and its VPC attachments."""
+
+    vpc_ids: tuple[str, ...] = ()
+    state: str = "available"
+
+
+class VpnConnection(Resource):
+    """A site-to-site VPN connection to a VGW or a transit gateway.
+
+    `onprem_cidrs` are the customer-side ranges known from the snapshot: static routes, or
+    ranges the user declared. With BGP and no declared ranges the set is empty and paths
+    towards on-premises are `unknown`, not `unreachable`.
+    """
+
+    vpn_gateway_id: str | None = None
+    transit_gateway_id: str | None = None
+    customer_gateway_id: str | None = None
+    static_routes_only: bool = False
+    onprem_cidrs: tuple[IPNetwork, ...] = ()
+    state: str = "available"
+
+
+class PrefixList(Resource):
+    """A managed prefix list (customer-managed or AWS-managed, e.g. S3)."""
+
+    prefix_list_name: str = ""
+    entries: tuple[IPNetwork, ...] = ()

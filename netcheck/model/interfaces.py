@@ -1,0 +1,100 @@
+"""Network interfaces and the resources that own them.
+
+Input: values from a loader. Output: `NetworkInterface`, `PrivateAddress`,
+`InterfaceOwnerKind`, `Instance`, `DbInstance`.
+
+Interfaces are the endpoints of every path: instances, NAT gateways, interface endpoints,
+RDS, load balancers, Lambda and TGW attachments all appear as interfaces, which carry the
+addresses and the security groups.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from ipaddress import IPv4Address, IPv6Address
+
+from netcheck.model.base import Frozen, Port, Resource
+
+
+class InterfaceOwnerKind(StrEnum):
+    """What an interface belongs to (derived from InterfaceType, Attachment, RequesterId)."""
+
+    INSTANCE = "instance"
+    NAT_GATEWAY = "nat-gateway"
+    VPC_ENDPOINT = "vpc-endpoint"
+    GATEWAY_LOAD_BALANCER_ENDPOINT = "gateway-load-balancer-endpoint"
+    RDS = "rds"
+    LOAD_BALANCER = "load-balancer"
+    LAMBDA = "lambda"
+    TRANSIT_GATEWAY_ATTACHMENT = "transit-gateway-attachment"
+    EFS = "efs"
+    OTHER = "other"
+    UNATTACHED = "unattached"
+
+
+class PrivateAddress(Frozen):
+    """A private IPv4 address of an interface and the public IPv4 address mapped to it."""
+
+    address: IPv4Address
+    primary: bool = False
+    public_ip: IPv4Address | None = None
+    # The Elastic IP allocation, when the public address is an EIP.
+    allocation_id: str | None = None
+
+
+class NetworkInterface(Resource):
+    """An elastic network interface (ENI)."""
+
+    subnet_id: str
+    vpc_id: str
+    availability_zone: str | None = None
+    private_addresses: tuple[PrivateAddress, ...]
+    ipv6_addresses: tuple[IPv6Address, ...] = ()
+    group_ids: tuple[str, ...] = ()
+    source_dest_check: bool = True
+    interface_type: str = "interface"
+    owner_kind: InterfaceOwnerKind = InterfaceOwnerKind.OTHER
+    # The id of the owning resource when known (instance id, nat id, vpce id, tgw-attach id).
+    owner_id: str | None = None
+    description: str = ""
+    status: str = "in-use"
+
+    @property
+    def primary_address(self) -> IPv4Address:
+        for pa in self.private_addresses:
+            if pa.primary:
+                return pa.address
+        return self.private_addresses[0].address
+
+    @property
+    def addresses(self) -> tuple[IPv4Address, ...]:
+        return tuple(pa.address for pa in self.private_addresses)
+
+    @property
+    def public_ips(self) -> tuple[IPv4Address, ...]:
+        return tuple(pa.public_ip for pa in self.private_addresses if pa.public_ip is not None)
+
+
+class Instance(Resource):
+    """An EC2 instance (only `running` ones are kept by the loader)."""
+
+    state: str = "running"
+    subnet_id: str | None = None
+    vpc_id: str | None = None
+    interface_ids: tuple[str, ...] = ()
+    source_dest_check: bool = True
+
+
+class DbInstance(Resource):
+    """An RDS DB instance; `id` is the DBInstanceIdentifier."""
+
+    engine: str = ""
+    endpoint_address: str | None = None
+    port: Port | None = None
+    vpc_id: str | None = None
+    subnet_ids: tuple[str, ...] = ()
+    group_ids: tuple[str, ...] = ()
+    publicly_accessible: bool = False
+    status: str = "available"
+    # Interfaces of this DB found in the snapshot (matched by the loader), possibly empty.
+    interface_ids: tuple[str, ...] = ()

@@ -1,0 +1,257 @@
+"""The whole network: every resource of a snapshot, with lookups.
+
+Input: resources from a loader (or netcheck's own JSON). Output: `Network`, the one object
+every later stage reads. Collections are tuples sorted by id so that output is
+deterministic; lookups (`by_id`, `interfaces_with_address`, …) are built once on first use.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+from ipaddress import IPv4Address, ip_network
+
+from pydantic import Field
+
+from netcheck.model.base import Frozen, IPNetwork, Resource
+from netcheck.model.filtering import NetworkAcl, SecurityGroup
+from netcheck.model.gateways import (
+    EgressOnlyInternetGateway,
+    InternetGateway,
+    NatGateway,
+    PrefixList,
+    VpcEndpoint,
+    VpcPeeringConnection,
+    VpnConnection,
+    VpnGateway,
+)
+from netcheck.model.interfaces import DbInstance, Instance, NetworkInterface
+from netcheck.model.routing import RouteTable
+from netcheck.model.transit import (
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayAttachmentType,
+    TransitGatewayRoute,
+    TransitGatewayRouteTable,
+)
+from netcheck.model.vpc import Subnet, Vpc
+
+SCHEMA_VERSION = "1"
+
+
+class Network(Frozen):
+    """A snapshot of an AWS network in netcheck's vendor-independent model."""
+
+    schema_version: str = SCHEMA_VERSION
+    vpcs: tuple[Vpc, ...] = ()
+    subnets: tuple[Subnet, ...] = ()
+    route_tables: tuple[RouteTable, ...] = ()
+    network_acls: tuple[NetworkAcl, ...] = ()
+    security_groups: tuple[SecurityGroup, ...] = ()
+    network_interfaces: tuple[NetworkInterface, ...] = ()
+    instances: tuple[Instance, ...] = ()
+    db_instances: tuple[DbInstance, ...] = ()
+    internet_gateways: tuple[InternetGateway, ...] = ()
+    egress_only_internet_gateways: tuple[EgressOnlyInternetGateway, ...] = ()
+    nat_gateways: tuple[NatGateway, ...] = ()
+    vpc_endpoints: tuple[VpcEndpoint, ...] = ()
+    vpc_peering_connections: tuple[VpcPeeringConnection, ...] = ()
+    transit_gateways: tuple[TransitGateway, ...] = ()
+    transit_gateway_attachments: tuple[TransitGatewayAttachment, ...] = ()
+    transit_gateway_route_tables: tuple[TransitGatewayRouteTable, ...] = ()
+    vpn_gateways: tuple[VpnGateway, ...] = ()
+    vpn_connections: tuple[VpnConnection, ...] = ()
+    prefix_lists: tuple[PrefixList, ...] = ()
+    # Address ranges of on-premises networks declared by the user (beyond VPN static routes).
+    onprem_cidrs: tuple[IPNetwork, ...] = ()
+    # Where the snapshot came from (a folder or file path), for messages.
+    source: str | None = None
+    # Analysis-relevant notes the loader made (resources left out, assumptions).
+    notes: tuple[str, ...] = Field(default=())
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def all_resources(self) -> tuple[Resource, ...]:
+        """Every resource, in a fixed order (collection by collection, sorted by id)."""
+        out: list[Resource] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, tuple) and value and isinstance(value[0], Resource):
+                out.extend(value)
+        return tuple(out)
+
+    @cached_property
+    def by_id(self) -> dict[str, Resource]:
+        """Every resource by id. Ids are unique per snapshot (the loader checks)."""
+        return {r.id: r for r in self.all_resources()}
+
+    def get(self, resource_id: str) -> Resource | None:
+        return self.by_id.get(resource_id)
+
+    def _typed(self, resource_id: str, kind: type[Resource]) -> Resource:
+        r = self.by_id.get(resource_id)
+        if not isinstance(r, kind):
+            raise KeyError(f"{kind.__name__} {resource_id!r} is not in the network")
+        return r
+
+    def vpc(self, vpc_id: str) -> Vpc:
+        return self._typed(vpc_id, Vpc)  # type: ignore[return-value]
+
+    def subnet(self, subnet_id: str) -> Subnet:
+        return self._typed(subnet_id, Subnet)  # type: ignore[return-value]
+
+    def route_table(self, table_id: str) -> RouteTable:
+        return self._typed(table_id, RouteTable)  # type: ignore[return-value]
+
+    def network_acl(self, acl_id: str) -> NetworkAcl:
+        return self._typed(acl_id, NetworkAcl)  # type: ignore[return-value]
+
+    def security_group(self, group_id: str) -> SecurityGroup:
+        return self._typed(group_id, SecurityGroup)  # type: ignore[return-value]
+
+    def interface(self, eni_id: str) -> NetworkInterface:
+        return self._typed(eni_id, NetworkInterface)  # type: ignore[return-value]
+
+    def prefix_list(self, pl_id: str) -> PrefixList:
+        return self._typed(pl_id, PrefixList)  # type: ignore[return-value]
+
+    @cached_property
+    def _interfaces_by_subnet(self) -> dict[str, tuple[NetworkInterface, ...]]:
+        acc: dict[str, list[NetworkInterface]] = defaultdict(list)
+        for eni in self.network_interfaces:
+            acc[eni.subnet_id].append(eni)
+        return {k: tuple(v) for k, v in acc.items()}
+
+    def interfaces_in_subnet(self, subnet_id: str) -> tuple[NetworkInterface, ...]:
+        return self._interfaces_by_subnet.get(subnet_id, ())
+
+    @cached_property
+    def _interfaces_by_address(self) -> dict[IPv4Address, tuple[NetworkInterface, ...]]:
+        acc: dict[IPv4Address, list[NetworkInterface]] = defaultdict(list)
+        for eni in self.network_interfaces:
+            for a in eni.addresses:
+                acc[a].append(eni)
+        return {k: tuple(v) for k, v in acc.items()}
+
+    def interfaces_with_address(self, address: IPv4Address) -> tuple[NetworkInterface, ...]:
+        """Interfaces whose private IPv4 addresses include `address` (several VPCs may
+        reuse an address)."""
+        return self._interfaces_by_address.get(address, ())
+
+    @cached_property
+    def _interfaces_by_public_ip(self) -> dict[IPv4Address, NetworkInterface]:
+        return {ip: eni for eni in self.network_interfaces for ip in eni.public_ips}
+
+    def interface_with_public_ip(self, address: IPv4Address) -> NetworkInterface | None:
+        return self._interfaces_by_public_ip.get(address)
+
+    @cached_property
+    def _interfaces_by_group(self) -> dict[str, tuple[NetworkInterface, ...]]:
+        acc: dict[str, list[NetworkInterface]] = defaultdict(list)
+        for eni in self.network_interfaces:
+            for g in eni.group_ids:
+                acc[g].append(eni)
+        return {k: tuple(v) for k, v in acc.items()}
+
+    def interfaces_in_group(self, group_id: str) -> tuple[NetworkInterface, ...]:
+        """Interfaces that carry security group `group_id` (whose private addresses a group
+        reference matches)."""
+        return self._interfaces_by_group.get(group_id, ())
+
+    @cached_property
+    def _subnets_by_vpc(self) -> dict[str, tuple[Subnet, ...]]:
+        acc: dict[str, list[Subnet]] = defaultdict(list)
+        for s in self.subnets:
+            acc[s.vpc_id].append(s)
+        return {k: tuple(v) for k, v in acc.items()}
+
+    def subnets_in_vpc(self, vpc_id: str) -> tuple[Subnet, ...]:
+        return self._subnets_by_vpc.get(vpc_id, ())
+
+    def subnet_containing(self, vpc_id: str, address: IPv4Address) -> Subnet | None:
+        """The subnet of `vpc_id` whose CIDR contains `address` (subnets never overlap)."""
+        for s in self.subnets_in_vpc(vpc_id):
+            if address in s.cidr_block:
+                return s
+        return None
+
+    def internet_gateway_of(self, vpc_id: str) -> InternetGateway | None:
+        for igw in self.internet_gateways:
+            if vpc_id in igw.vpc_ids:
+                return igw
+        return None
+
+    def transit_gateway_attachments_of_vpc(
+        self, vpc_id: str, transit_gateway_id: str | None = None
+    ) -> tuple[TransitGatewayAttachment, ...]:
+        return tuple(
+            a
+            for a in self.transit_gateway_attachments
+            if a.resource_type is TransitGatewayAttachmentType.VPC
+            and a.resource_id == vpc_id
+            and (transit_gateway_id is None or a.transit_gateway_id == transit_gateway_id)
+        )
+
+    def transit_gateway_route_table_of(self, attachment_id: str) -> TransitGatewayRouteTable | None:
+        """The TGW route table an attachment is associated with (at most one)."""
+        att = self.by_id.get(attachment_id)
+        if isinstance(att, TransitGatewayAttachment) and att.association_route_table_id:
+            rt = self.by_id.get(att.association_route_table_id)
+            if isinstance(rt, TransitGatewayRouteTable):
+                return rt
+        for rt in self.transit_gateway_route_tables:
+            if attachment_id in rt.association_attachment_ids:
+                return rt
+        return None
+
+    def transit_gateway_routes(self, table_id: str) -> tuple[TransitGatewayRoute, ...]:
+        """The effective routes of a TGW route table: the snapshot's routes plus a
+        propagated route per CIDR block of every propagating VPC attachment (and per
+        on-prem CIDR of a propagating VPN attachment) that the snapshot does not already
+        list. Sorted by destination for determinism."""
+        table = self._typed(table_id, TransitGatewayRouteTable)
+        assert isinstance(table, TransitGatewayRouteTable)
+        routes = list(table.routes)
+        known = {(str(r.destination), r.attachment_ids, r.route_type) for r in routes}
+        for att_id in table.propagation_attachment_ids:
+            att = self.by_id.get(att_id)
+            if not isinstance(att, TransitGatewayAttachment):
+                continue
+            cidrs: tuple[IPNetwork, ...] = ()
+            if att.resource_type is TransitGatewayAttachmentType.VPC and att.resource_id:
+                vpc = self.by_id.get(att.resource_id)
+                if isinstance(vpc, Vpc):
+                    cidrs = vpc.cidr_blocks
+            elif att.resource_type is TransitGatewayAttachmentType.VPN and att.resource_id:
+                vpn = self.by_id.get(att.resource_id)
+                if isinstance(vpn, VpnConnection):
+                    cidrs = vpn.onprem_cidrs
+            for cidr in cidrs:
+                key = (str(cidr), (att_id,), "propagated")
+                if key not in known:
+                    known.add(key)
+                    routes.append(
+                        TransitGatewayRoute(
+                            destination=cidr, route_type="propagated", attachment_ids=(att_id,)
+                        )
+                    )
+        return tuple(
+            sorted(
+                routes,
+                key=lambda r: (
+                    r.destination.version,
+                    int(r.destination.network_address),
+                    r.destination.prefixlen,
+                    r.route_type,
+                    r.attachment_ids,
+                ),
+            )
+        )
+
+    def declared_onprem_cidrs(self) -> tuple[IPNetwork, ...]:
+        """On-prem ranges: user-declared plus every VPN connection's known ranges."""
+        seen: dict[str, IPNetwork] = {str(c): c for c in self.onprem_cidrs}
+        for vpn in self.vpn_connections:
+            for c in vpn.onprem_cidrs:
+                seen.setdefault(str(c), c)
+        return tuple(ip_network(k) for k in sorted(seen, key=lambda s: ip_network(s)))
