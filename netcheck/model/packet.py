@@ -1,0 +1,124 @@
+"""Concrete packets, path origins, hops and dispositions: the vocabulary shared by the
+concrete walker and the explanations of the Z3 engine.
+
+Input: nothing above the model. Output: `Packet`, `Origin`, `OriginKind`, `Hop`,
+`Disposition`, `DispositionKind`.
+
+Conventions (docs/semantics/forwarding.md): ports are 0 unless the protocol is TCP/UDP, ICMP
+type/code are 0 unless the protocol is ICMP.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from ipaddress import IPv4Address
+
+from netcheck.model.base import ICMP, TCP, UDP, Frozen, protocol_name
+
+
+class Packet(Frozen):
+    """One concrete IPv4 packet header."""
+
+    src_ip: IPv4Address
+    dst_ip: IPv4Address
+    protocol: int
+    src_port: int = 0
+    dst_port: int = 0
+    icmp_type: int = 0
+    icmp_code: int = 0
+
+    def reply(self) -> Packet:
+        """The reply header: addresses and ports swapped (ICMP echo 8 -> reply 0)."""
+        icmp_type = 0 if self.protocol == ICMP and self.icmp_type == 8 else self.icmp_type
+        return Packet(
+            src_ip=self.dst_ip,
+            dst_ip=self.src_ip,
+            protocol=self.protocol,
+            src_port=self.dst_port,
+            dst_port=self.src_port,
+            icmp_type=icmp_type,
+            icmp_code=self.icmp_code,
+        )
+
+    @property
+    def has_ports(self) -> bool:
+        return self.protocol in (TCP, UDP)
+
+    def __str__(self) -> str:
+        proto = protocol_name(self.protocol)
+        if self.has_ports:
+            return f"{proto} {self.src_ip}:{self.src_port} -> {self.dst_ip}:{self.dst_port}"
+        if self.protocol == ICMP:
+            return (
+                f"icmp {self.src_ip} -> {self.dst_ip} type {self.icmp_type} code {self.icmp_code}"
+            )
+        return f"{proto} {self.src_ip} -> {self.dst_ip}"
+
+
+class OriginKind(StrEnum):
+    INTERFACE = "interface"
+    INTERNET = "internet"
+    ONPREM = "onprem"
+
+
+class Origin(Frozen):
+    """Where a packet starts: an ENI of the snapshot, the internet, or on-premises."""
+
+    kind: OriginKind
+    interface_id: str | None = None
+
+    def __str__(self) -> str:
+        return self.interface_id if self.kind is OriginKind.INTERFACE else self.kind.value
+
+
+class Hop(Frozen):
+    """One step of a path: a component, what it did, and the rule that decided.
+
+    `kind` names the component type (`eni-egress`, `security-group`, `route-table`,
+    `network-acl`, `internet-gateway`, `nat-gateway`, `vpc-peering-connection`,
+    `transit-gateway`, `transit-gateway-route-table`, `virtual-private-gateway`,
+    `vpc-endpoint`, `internet`, `onprem`, `eni-ingress`).
+    `packet_out` is set when the component changed the packet (NAT, IGW).
+    """
+
+    component_id: str
+    kind: str
+    action: str = "pass"
+    rule: str | None = None
+    detail: str = ""
+    packet_out: Packet | None = None
+
+
+class DispositionKind(StrEnum):
+    DELIVERED = "delivered"
+    EXITS_INTERNET = "exits-internet"
+    EXITS_ONPREM = "exits-onprem"
+    DELIVERED_SERVICE = "delivered-service"
+    DROPPED = "dropped"
+    UNKNOWN = "unknown"
+
+
+SUCCESS_DISPOSITIONS = frozenset(
+    {
+        DispositionKind.DELIVERED,
+        DispositionKind.EXITS_INTERNET,
+        DispositionKind.EXITS_ONPREM,
+        DispositionKind.DELIVERED_SERVICE,
+    }
+)
+
+
+class Disposition(Frozen):
+    """How a path ends. `component_id` is where (the ENI delivered to, or the dropping
+    component); `code` is the AWS Reachability Analyzer explanation code of a drop."""
+
+    kind: DispositionKind
+    component_id: str | None = None
+    code: str | None = None
+    reason: str = ""
+    # The packet as it arrived (after every translation).
+    final_packet: Packet | None = None
+
+    @property
+    def success(self) -> bool:
+        return self.kind in SUCCESS_DISPOSITIONS
