@@ -1,0 +1,12 @@
+"""The concrete packet walker: the plain-Python oracle the Z3 engine is checked against.
+
+Input: a `Network`, a concrete `Packet` and its `Origin`. Output: a `Trace` (hops and
+disposition) or, for a connection, a `ConnectionTrace` (forward and reply).
+Imports only `netcheck.model` and `netcheck.errors`; follows docs/semantics/forwarding.md.
+"""
+
+from netcheck.walk.connection import walk_connection
+from netcheck.walk.trace import ConnectionTrace, Trace
+from netcheck.walk.walker import MAX_HOPS, walk
+
+__all__ = ["MAX_HOPS", "ConnectionTrace", "Trace", "walk", "walk_connection"]
