@@ -1,0 +1,238 @@
+"""Reading a whole AWS snapshot: recognise each file's keys, collect records, check duplicate
+ids, build every model object in dependency order, check references, assemble `Network`.
+
+Input: decoded `SourceFile`s. Output: `Network` (collections sorted by id) and diagnostics in
+the `Collector`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from netcheck.load.aws import gateways, interfaces, keys, security, transit, vpc
+from netcheck.load.aws.context import Ctx, Raw
+from netcheck.load.diagnostics import Collector, Loc
+from netcheck.load.files import SourceFile
+from netcheck.load.values import check_fields
+from netcheck.model import (
+    IPNetwork,
+    Network,
+    Resource,
+    RouteTable,
+    RouteTargetKind,
+    VpcEndpoint,
+    VpcEndpointType,
+)
+
+# Ids that legitimately appear in two files: both sides of a cross-region connection.
+_SHARED_KEYS = ("VpcPeeringConnections", "TransitGatewayAttachments")
+# Keys whose records are merged by id rather than checked for duplicates.
+_MERGED_KEYS = ("PrefixLists", "Addresses")
+
+
+def _collect_list(key: str, value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> None:
+    c = ctx.c
+    if not isinstance(value, list):
+        c.error(f"{key} must be a list", loc)
+        return
+    id_field = keys.ID_FIELDS.get(key) or keys.WRAPPER_KEYS[key]
+    for i, item in enumerate(value):
+        where = loc.index(i)
+        if not isinstance(item, dict):
+            c.error("expected an object", where)
+            continue
+        rid = item.get(id_field)
+        if not isinstance(rid, str) or not rid:
+            c.error(f"missing required field {id_field}: resource ignored", where)
+            continue
+        ctx.raw[key].append(Raw(item, where.rid(rid), f.account, f.region))
+
+
+def _collect_reservations(value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> None:
+    if not isinstance(value, list):
+        ctx.c.error("Reservations must be a list", loc)
+        return
+    for i, res in enumerate(value):
+        where = loc.index(i)
+        if not isinstance(res, dict):
+            ctx.c.error("expected an object", where)
+            continue
+        check_fields(res, keys.RESERVATION, where, ctx.c)
+        _collect_list("Instances", res.get("Instances", []), where.key("Instances"), f, ctx)
+
+
+def collect(files: list[SourceFile], ctx: Ctx) -> None:
+    """Sort every top-level key of every file into `ctx.raw` (unknown keys reported)."""
+    c = ctx.c
+    for f in files:
+        if not isinstance(f.data, dict):
+            c.error("the top-level JSON value must be an object of describe-* keys", f.loc)
+            continue
+        recognised, unknown = False, []
+        for key in f.data:
+            loc = f.loc.key(key)
+            value = f.data[key]
+            if key in keys.ID_FIELDS or key in keys.WRAPPER_KEYS:
+                recognised = True
+                _collect_list(key, value, loc, f, ctx)
+            elif key == "Reservations":
+                recognised = True
+                _collect_reservations(value, loc, f, ctx)
+            elif key in keys.NOT_MODELLED:
+                recognised = True
+                c.note(f"{key} is recognised but not modelled: ignored", loc)
+            elif key == "NextToken":
+                if value:
+                    c.warning("NextToken present: this output was truncated (paginate)", loc)
+            elif key not in keys.ENVELOPE:
+                unknown.append(key)
+        if not recognised:
+            shown = ", ".join(sorted(f.data)[:5]) or "none"
+            c.warning(f"no known describe-* key in this file (keys: {shown}): file ignored", f.loc)
+        else:
+            for key in unknown:
+                c.warning(f"unknown top-level key {key} ignored", f.loc.key(key))
+
+
+def check_duplicates(ctx: Ctx) -> None:
+    """Keep the first record of each id; a second one is an error naming both places (or a
+    note for both sides of a cross-region peering)."""
+    for key in list(ctx.raw):
+        if key in _MERGED_KEYS or key in keys.WRAPPER_KEYS:
+            continue
+        first: dict[str, Raw] = {}
+        kept = []
+        for r in ctx.raw[key]:
+            prev = first.get(r.id)
+            if prev is None:
+                first[r.id] = r
+                kept.append(r)
+                continue
+            shared = key == "VpcPeeringConnections" or (
+                key == "TransitGatewayAttachments" and r.data.get("ResourceType") == "peering"
+            )
+            if shared and prev.loc.file != r.loc.file:
+                ctx.c.note(
+                    f"{r.id} is listed again (the other side of a peering); the first, at "
+                    f"{prev.loc.file} {prev.loc.path}, is kept",
+                    r.loc,
+                )
+            else:
+                ctx.c.error(
+                    f"duplicate id {r.id}: also defined at {prev.loc.file} {prev.loc.path}",
+                    r.loc,
+                )
+        ctx.raw[key] = kept
+
+
+def _refine_endpoint_routes(
+    tables: list[RouteTable], endpoints: list[VpcEndpoint]
+) -> list[RouteTable]:
+    """A route to a Gateway Load Balancer endpoint uses `GatewayId: vpce-…` like a gateway
+    endpoint; tell them apart by the endpoint's type."""
+    gwlbe = {e.id for e in endpoints if e.endpoint_type is VpcEndpointType.GATEWAY_LOAD_BALANCER}
+    if not gwlbe:
+        return tables
+    out = []
+    for t in tables:
+        routes = tuple(
+            r.model_copy(update={"target_kind": RouteTargetKind.GATEWAY_LOAD_BALANCER_ENDPOINT})
+            if r.target_kind is RouteTargetKind.GATEWAY_ENDPOINT and r.target_id in gwlbe
+            else r
+            for r in t.routes
+        )
+        out.append(t.model_copy(update={"routes": routes}))
+    return out
+
+
+def _sorted(resources: list[Any]) -> tuple[Any, ...]:
+    return tuple(sorted(resources, key=lambda r: r.id))
+
+
+def build_network(
+    files: list[SourceFile], c: Collector, *, source: str, onprem: tuple[IPNetwork, ...] = ()
+) -> Network:
+    ctx = Ctx(c)
+    collect(files, ctx)
+    check_duplicates(ctx)
+    prefix_lists = gateways.read_prefix_lists(ctx)
+    vpcs = vpc.read_vpcs(ctx)
+    tables = vpc.read_route_tables(ctx)
+    acls = vpc.read_network_acls(ctx)
+    subnets = vpc.read_subnets(ctx, vpcs, tables, acls)
+    groups = security.read_security_groups(ctx)
+    igws = gateways.read_internet_gateways(ctx)
+    eigws = gateways.read_egress_only_internet_gateways(ctx)
+    nats = gateways.read_nat_gateways(ctx)
+    endpoints = gateways.read_vpc_endpoints(ctx, prefix_lists)
+    peerings = gateways.read_peering_connections(ctx)
+    vgws = gateways.read_vpn_gateways(ctx)
+    vpns = gateways.read_vpn_connections(ctx)
+    tgws = transit.read_transit_gateways(ctx)
+    attachments = transit.read_attachments(ctx)
+    tgw_tables = transit.read_route_tables(ctx, attachments)
+    instances, instance_enis = interfaces.read_instances(ctx)
+    enis = interfaces.read_interfaces(ctx, instance_enis)
+    enis = interfaces.attach_nat_interfaces(ctx, nats, enis)
+    enis = interfaces.attach_endpoint_interfaces(ctx, endpoints, enis)
+    enis = interfaces.apply_addresses(ctx, enis)
+    dbs, enis = interfaces.read_db_instances(ctx, enis)
+    tables = _refine_endpoint_routes(tables, endpoints)
+
+    eni_ids = {e.id for e in enis}
+    instances = [
+        i.model_copy(
+            update={
+                "interface_ids": tuple(
+                    sorted(
+                        {x for x in i.interface_ids if x in eni_ids}
+                        | {e.id for e in enis if e.owner_id == i.id}
+                    )
+                )
+            }
+        )
+        for i in instances
+    ]
+    collections: dict[str, list[Any]] = {
+        "vpcs": vpcs,
+        "subnets": subnets,
+        "route_tables": tables,
+        "network_acls": acls,
+        "security_groups": groups,
+        "network_interfaces": enis,
+        "instances": instances,
+        "db_instances": dbs,
+        "internet_gateways": igws,
+        "egress_only_internet_gateways": eigws,
+        "nat_gateways": nats,
+        "vpc_endpoints": endpoints,
+        "vpc_peering_connections": peerings,
+        "transit_gateways": tgws,
+        "transit_gateway_attachments": attachments,
+        "transit_gateway_route_tables": tgw_tables,
+        "vpn_gateways": vgws,
+        "vpn_connections": vpns,
+        "prefix_lists": prefix_lists,
+    }
+    seen: dict[str, Resource] = {}
+    for items in collections.values():
+        for res in items:
+            other = seen.setdefault(res.id, res)
+            if other is not res:
+                assert res.provenance is not None and other.provenance is not None
+                c.error(
+                    f"duplicate id {res.id}: also defined at {other.provenance.file} "
+                    f"{other.provenance.path}",
+                    Loc(res.provenance.file, res.provenance.path, res.id),
+                )
+    ctx.check_expectations(set(seen))
+    by_kind: dict[str, tuple[Any, ...]] = defaultdict(tuple)
+    for name, items in collections.items():
+        by_kind[name] = _sorted(items)
+    return Network(
+        **by_kind,
+        onprem_cidrs=onprem,
+        source=source,
+        notes=tuple(sorted(set(c.analysis_notes))),
+    )

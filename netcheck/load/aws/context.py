@@ -1,0 +1,101 @@
+"""Shared state of one AWS snapshot read: raw records, built ids, deferred reference checks.
+
+Input: records collected from the files (`Raw`). Output: helpers used by every reader:
+`common` (id, tags, account, region, provenance), `leave_out` (an inactive resource, noted),
+`expect` (a reference checked once everything is built).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from netcheck.errors import Severity
+from netcheck.load.diagnostics import Collector, Loc
+from netcheck.load.values import Json, tags
+
+
+@dataclass
+class Raw:
+    """One resource as it appears in a file, with where it is."""
+
+    data: Json
+    loc: Loc
+    account: str | None = None
+    region: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.loc.resource_id or ""
+
+
+@dataclass
+class Expectation:
+    ref_id: str
+    loc: Loc
+    what: str  # "NAT gateway", "subnet"…
+    severity: Severity
+    consequence: str = ""
+    # Severity when the reference names a resource that was left out (inactive).
+    left_out_severity: Severity | None = None
+
+
+@dataclass
+class Ctx:
+    c: Collector
+    raw: dict[str, list[Raw]] = field(default_factory=lambda: defaultdict(list))
+    # id -> why it was left out (e.g. "state 'deleting'")
+    left_out: dict[str, str] = field(default_factory=dict)
+    expectations: list[Expectation] = field(default_factory=list)
+
+    def records(self, key: str) -> list[Raw]:
+        return self.raw.get(key, [])
+
+    def common(self, r: Raw, tags_key: str = "Tags") -> dict[str, Any]:
+        """The `Resource` fields every model object shares."""
+        return {
+            "id": r.id,
+            "tags": tags(r.data, r.loc, self.c, tags_key),
+            "region": r.region,
+            "account": r.account,
+            "provenance": r.loc.provenance(),
+        }
+
+    def leave_out(self, r: Raw, kind: str, state: object, why: str = "") -> None:
+        self.left_out[r.id] = f"state {state!r}"
+        tail = f"; {why}" if why else ""
+        self.c.note(
+            f"{kind} {r.id} left out: state {state!r} carries no traffic{tail}",
+            r.loc,
+            analysis=True,
+        )
+
+    def expect(
+        self,
+        ref_id: str | None,
+        loc: Loc,
+        what: str,
+        severity: Severity = Severity.WARNING,
+        consequence: str = "",
+        left_out_severity: Severity | None = None,
+    ) -> None:
+        """Record that `ref_id` (read at `loc`) must name a resource of the snapshot."""
+        if ref_id:
+            self.expectations.append(
+                Expectation(ref_id, loc, what, severity, consequence, left_out_severity)
+            )
+
+    def check_expectations(self, present: set[str]) -> None:
+        for e in self.expectations:
+            if e.ref_id in present:
+                continue
+            severity = e.severity
+            if e.ref_id in self.left_out:
+                msg = f"{e.what} {e.ref_id} was left out ({self.left_out[e.ref_id]})"
+                severity = e.left_out_severity or severity
+            else:
+                msg = f"{e.what} {e.ref_id} is not in the snapshot"
+            if e.consequence:
+                msg += f"; {e.consequence}"
+            self.c.add(severity, msg, e.loc, analysis=severity is not Severity.ERROR)

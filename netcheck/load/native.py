@@ -1,0 +1,105 @@
+"""netcheck's own JSON: `Network.model_dump(mode="json")`, with a top-level `schema_version`.
+
+Input: a decoded JSON file holding `schema_version` and `vpcs`. Output: a validated `Network`
+(or diagnostics with JSON paths such as `$.subnets[3].cidr_block` and the resource id).
+Writing is `dumps_network`; `load(dump(n)) == n` holds exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from netcheck.load.aws.keys import NATIVE_MARKERS
+from netcheck.load.diagnostics import Collector, Loc
+from netcheck.load.files import SourceFile
+from netcheck.model import SCHEMA_VERSION, Network, Resource
+
+
+def is_native(data: Any) -> bool:
+    """Whether decoded JSON is netcheck's own format (not AWS describe-* output)."""
+    return isinstance(data, dict) and all(k in data for k in NATIVE_MARKERS)
+
+
+def dumps_network(network: Network) -> str:
+    """netcheck JSON text for `network` (deterministic: collections are sorted by id)."""
+    return json.dumps(network.model_dump(mode="json"), indent=2) + "\n"
+
+
+def _where(data: Any, loc: tuple[int | str, ...]) -> tuple[str, str | None]:
+    """JSON path of a pydantic error location, and the id of the resource it is in."""
+    path, node, rid = "$", data, None
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            path += f"[{part}]"
+            node = node[part]
+            if isinstance(node, dict) and isinstance(node.get("id"), str) and rid is None:
+                rid = node["id"]
+        elif isinstance(part, str) and isinstance(node, dict):
+            path += f".{part}"
+            node = node.get(part)
+        else:  # a union member tag or a position past the data: not part of the path
+            break
+    return path, rid
+
+
+def read_native(f: SourceFile, c: Collector) -> Network | None:
+    data = f.data
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        c.error(
+            f"unsupported schema_version {version!r}: this netcheck reads {SCHEMA_VERSION!r}",
+            Loc(f.name, "$.schema_version"),
+        )
+        return None
+    try:
+        network = Network.model_validate(data)
+    except ValidationError as exc:
+        seen = set()
+        for err in exc.errors():
+            path, rid = _where(data, err["loc"])
+            key = (path, err["msg"])
+            if key in seen:
+                continue
+            seen.add(key)
+            c.error(f"{err['msg']}", Loc(f.name, path, rid))
+        return None
+    _check_native(network, f.name, c)
+    return network
+
+
+def _check_native(network: Network, name: str, c: Collector) -> None:
+    """Duplicate ids and references a consumer relies on (subnet -> VPC, route table, ACL)."""
+    where: dict[str, str] = {}
+    for field in Network.model_fields:
+        value = getattr(network, field)
+        if not (isinstance(value, tuple) and value and isinstance(value[0], Resource)):
+            continue
+        for i, res in enumerate(value):
+            path = f"$.{field}[{i}]"
+            if res.id in where:
+                c.error(
+                    f"duplicate id {res.id}: also defined at {where[res.id]}",
+                    Loc(name, path, res.id),
+                )
+            else:
+                where[res.id] = path
+    refs = (
+        ("subnets", "vpc_id", "VPC"),
+        ("subnets", "route_table_id", "route table"),
+        ("subnets", "network_acl_id", "network ACL"),
+        ("network_interfaces", "subnet_id", "subnet"),
+        ("network_interfaces", "vpc_id", "VPC"),
+        ("route_tables", "vpc_id", "VPC"),
+        ("network_acls", "vpc_id", "VPC"),
+    )
+    for field, attr, what in refs:
+        for i, res in enumerate(getattr(network, field)):
+            ref = getattr(res, attr)
+            if ref not in where:
+                c.error(
+                    f"{what} {ref} is not in the snapshot",
+                    Loc(name, f"$.{field}[{i}].{attr}", res.id),
+                )
