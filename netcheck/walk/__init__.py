@@ -6,7 +6,8 @@ Imports only `netcheck.model` and `netcheck.errors`; follows docs/semantics/forw
 """
 
 from netcheck.walk.connection import walk_connection
+from netcheck.walk.core import MAX_HOPS
 from netcheck.walk.trace import ConnectionTrace, Trace
-from netcheck.walk.walker import MAX_HOPS, walk
+from netcheck.walk.walker import walk
 
 __all__ = ["MAX_HOPS", "ConnectionTrace", "Trace", "walk", "walk_connection"]
