@@ -1,0 +1,171 @@
+"""Encoders for packet filters: network ACLs (stateless, first match) and security groups
+(stateful, union of rules, group references, prefix lists).
+
+Input: model objects and a `SymPacket`. Output: a guard formula (the filter lets the packet
+through) and the labelled `Rule`s that decide it.
+
+Example: a NACL with ingress entries 100 deny tcp/22 from 0.0.0.0/0 and 200 allow all gives
+the guard `¬m100 ∧ m200` where `m_n` is "entry n matches"; rule 100 decides when `m100`.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Network
+
+import z3
+
+from netcheck.compile.packet import SymPacket, ip_in, ip_in_any, ip_is_any, port_in
+from netcheck.compile.steps import Rule
+from netcheck.model.base import ALL_PROTOCOLS, ICMP, TCP, UDP, IPNetwork, protocol_name
+from netcheck.model.filtering import (
+    Direction,
+    NaclEntry,
+    NetworkAcl,
+    RuleAction,
+    SecurityGroupRule,
+)
+from netcheck.model.network import Network
+
+
+def _protocol_match(
+    p: SymPacket,
+    protocol: int,
+    port_range: object,
+    icmp_type: int | None,
+    icmp_code: int | None,
+) -> z3.BoolRef:
+    """Protocol part shared by NACL entries and SG rules: -1 all; TCP/UDP with a port range
+    on `dst_port`; ICMP with type/code (-1 or None = any); another number = that protocol."""
+    if protocol == ALL_PROTOCOLS:
+        return z3.BoolVal(True)
+    parts = [p.protocol == protocol]
+    if protocol in (TCP, UDP):
+        parts.append(port_in(p.dst_port, port_range))  # type: ignore[arg-type]
+    elif protocol == ICMP:
+        if icmp_type is not None and icmp_type != -1:
+            parts.append(p.icmp_type == icmp_type)
+        if icmp_code is not None and icmp_code != -1:
+            parts.append(p.icmp_code == icmp_code)
+    return z3.And(*parts)
+
+
+def _filter_text(protocol: int, port_range: object, icmp_type: int | None) -> str:
+    proto = protocol_name(protocol)
+    if protocol in (TCP, UDP) and port_range is not None:
+        return f"{proto}/{port_range}"
+    if protocol == ICMP and icmp_type not in (None, -1):
+        return f"icmp type {icmp_type}"
+    return proto
+
+
+def nacl_entry_match(entry: NaclEntry, p: SymPacket) -> z3.BoolRef:
+    """NACL entry matching: ingress on `src_ip`, egress on `dst_ip`."""
+    addr = p.src_ip if entry.direction is Direction.INGRESS else p.dst_ip
+    return z3.And(
+        _protocol_match(p, entry.protocol, entry.port_range, entry.icmp_type, entry.icmp_code),
+        ip_in(addr, entry.cidr),
+    )
+
+
+def nacl_check(
+    acl: NetworkAcl, direction: Direction, p: SymPacket
+) -> tuple[z3.BoolRef, list[Rule]]:
+    """AWS NACL: entries in increasing rule number, the first match decides, no match is the
+    implicit `*` deny. Returns (allowed, rules) where each rule's `cond` is "this entry is
+    the first match" and the final `*` rule decides when no entry matches."""
+    rules: list[Rule] = []
+    none_before: list[z3.BoolRef] = []
+    allowed: list[z3.BoolRef] = []
+    for entry in acl.ordered(direction):
+        m = nacl_entry_match(entry, p)
+        first = z3.And(*none_before, m) if none_before else m
+        text = (
+            f"{acl.id} {direction.value} rule {entry.rule_text}: {entry.action.value} "
+            f"{_filter_text(entry.protocol, entry.port_range, entry.icmp_type)} "
+            f"{'from' if direction is Direction.INGRESS else 'to'} {entry.cidr}"
+        )
+        allows = entry.action is RuleAction.ALLOW
+        rules.append(
+            Rule(
+                f"nacl:{acl.id}:{direction.value}:rule={entry.rule_text}",
+                entry.rule_text,
+                text,
+                first,
+                allows,
+            )
+        )
+        if allows:
+            allowed.append(first)
+        none_before.append(z3.Not(m))
+    default = z3.And(*none_before) if none_before else z3.BoolVal(True)
+    rules.append(
+        Rule(
+            f"nacl:{acl.id}:{direction.value}:rule=*",
+            "*",
+            f"{acl.id} {direction.value} rule *: deny (no entry matches)",
+            default,
+            False,
+        )
+    )
+    return (z3.Or(*allowed) if allowed else z3.BoolVal(False)), rules
+
+
+def group_addresses(network: Network, group_id: str) -> tuple:
+    """Private addresses of every interface carrying `group_id` (a group reference matches
+    these; a group not in the snapshot matches nothing)."""
+    if network.get(group_id) is None:
+        return ()
+    return tuple(
+        sorted({a for eni in network.interfaces_in_group(group_id) for a in eni.addresses})
+    )
+
+
+def sg_peer_match(network: Network, rule: SecurityGroupRule, addr: z3.BitVecRef) -> z3.BoolRef:
+    """The remote address matches the rule's peer: a CIDR, a prefix list entry, or a private
+    address of an interface carrying the referenced group."""
+    if rule.cidr is not None:
+        return ip_in(addr, rule.cidr)
+    if rule.prefix_list_id is not None:
+        pl = network.get(rule.prefix_list_id)
+        entries: tuple[IPNetwork, ...] = getattr(pl, "entries", ())
+        return ip_in_any(addr, [e for e in entries if isinstance(e, IPv4Network)])
+    if rule.group_id is not None:
+        return ip_is_any(addr, list(group_addresses(network, rule.group_id)))
+    return z3.BoolVal(False)
+
+
+def sg_rule_match(network: Network, rule: SecurityGroupRule, p: SymPacket) -> z3.BoolRef:
+    addr = p.src_ip if rule.direction is Direction.INGRESS else p.dst_ip
+    return z3.And(
+        _protocol_match(p, rule.protocol, rule.port_range, rule.icmp_type, rule.icmp_code),
+        sg_peer_match(network, rule, addr),
+    )
+
+
+def sg_check(
+    network: Network, group_ids: tuple[str, ...], direction: Direction, p: SymPacket
+) -> tuple[z3.BoolRef, list[Rule]]:
+    """AWS security groups: the packet is allowed iff some rule of some group of the
+    interface matches (`ENI_SG_RULES_MISMATCH` otherwise). Ingress rules match `src_ip`,
+    egress rules `dst_ip`."""
+    rules: list[Rule] = []
+    for gid in sorted(group_ids):
+        sg = network.get(gid)
+        for r in getattr(sg, direction.value, ()) if sg is not None else ():
+            text = (
+                f"{gid} {direction.value} rule {r.rule_id}: allow "
+                f"{_filter_text(r.protocol, r.port_range, r.icmp_type)} "
+                f"{'from' if direction is Direction.INGRESS else 'to'} {r.peer_text}"
+                + (f" ({r.description})" if r.description else "")
+            )
+            rules.append(
+                Rule(
+                    f"sg:{gid}:{direction.value}:{r.rule_id}",
+                    f"{gid}:{r.rule_id}",
+                    text,
+                    sg_rule_match(network, r, p),
+                    True,
+                )
+            )
+    allowed = z3.Or(*(r.cond for r in rules)) if rules else z3.BoolVal(False)
+    return allowed, rules

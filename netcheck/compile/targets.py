@@ -1,0 +1,634 @@
+"""Encoders for route targets other than `local`: internet gateway (and the internet), NAT
+gateway, VPC peering, transit gateway (and TGW routing), virtual private gateway, gateway
+endpoint — one method per AWS behaviour, following docs/semantics/forwarding.md.
+
+Input: the subnet routing the packet, the chosen `Route`, the `SymPacket`, the steps so far.
+Output: the candidate `Path`s that continue from there.
+
+Example: `to_igw` adds the source subnet's outbound NACL, then an IGW step whose guard is
+"src_ip has a public IP" (`IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS`) and whose link maps the
+private source to that public IP in a fresh packet copy.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+
+import z3
+
+from netcheck.compile.base import (
+    DROP,
+    UNKNOWN,
+    Ctx,
+    ExplorerBase,
+    Steps,
+    available,
+    is_public,
+)
+from netcheck.compile.packet import (
+    SymPacket,
+    fresh,
+    fresh_port,
+    in_range,
+    ip_in_any,
+    ip_is_any,
+    same,
+)
+from netcheck.compile.routing import select_route, select_tgw_route
+from netcheck.compile.steps import NatSession, Path, Rule, Step
+from netcheck.model.base import ICMP, TCP, UDP, IPNetwork
+from netcheck.model.filtering import Direction
+from netcheck.model.gateways import (
+    InternetGateway,
+    NatGateway,
+    VpcEndpoint,
+    VpcEndpointType,
+    VpcPeeringConnection,
+    VpnConnection,
+    VpnGateway,
+)
+from netcheck.model.network import Network
+from netcheck.model.packet import DispositionKind
+from netcheck.model.routing import Route, RouteState, RouteTargetKind
+from netcheck.model.transit import (
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayAttachmentType,
+)
+from netcheck.model.vpc import Subnet, Vpc
+
+
+def public_map(network: Network, vpc_id: str) -> list[tuple[IPv4Address, IPv4Address]]:
+    """(private, public) pairs an IGW of `vpc_id` maps: ENI addresses, then NAT addresses."""
+    pairs: dict[IPv4Address, IPv4Address] = {}
+    for e in sorted(network.network_interfaces, key=lambda e: e.id):
+        if e.vpc_id == vpc_id:
+            for pa in e.private_addresses:
+                if pa.public_ip is not None:
+                    pairs.setdefault(pa.address, pa.public_ip)
+    for n in sorted(network.nat_gateways, key=lambda n: n.id):
+        if n.vpc_id == vpc_id:
+            for a in n.addresses:
+                if a.private_ip is not None and a.public_ip is not None:
+                    pairs.setdefault(a.private_ip, a.public_ip)
+    return sorted(pairs.items())
+
+
+def public_owners(network: Network) -> list[tuple[IPv4Address, str, IPv4Address]]:
+    """(public IP, VPC, private IP) for every public IP of the snapshot; an ENI's mapping
+    wins over a NAT gateway's for the same public IP."""
+    owners: dict[IPv4Address, tuple[str, IPv4Address]] = {}
+    for e in network.network_interfaces:
+        for pa in e.private_addresses:
+            if pa.public_ip is not None:
+                owners[pa.public_ip] = (e.vpc_id, pa.address)
+    for n in sorted(network.nat_gateways, key=lambda n: n.id):
+        for a in n.addresses:
+            if a.public_ip is not None and a.private_ip is not None:
+                owners.setdefault(a.public_ip, (n.vpc_id, a.private_ip))
+    return sorted((pub, v, priv) for pub, (v, priv) in owners.items())
+
+
+class Targets(ExplorerBase):
+    """Route-target encoders (mixed into `Explorer`)."""
+
+    def route_from_subnet(self, s: Subnet, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
+        raise NotImplementedError
+
+    def deliver_in_vpc(
+        self, vpc_id: str, src: Subnet | None, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        raise NotImplementedError
+
+    def bad_state(self, steps: Steps, table_id: str, route: Route, ctx: Ctx) -> list[Path]:
+        return self.end(
+            steps,
+            DROP,
+            table_id,
+            ctx,
+            "BAD_STATE_ROUTE",
+            f"the target of route {route.label} is not in the snapshot or not available",
+        )
+
+    # -- internet gateway and the internet --------------------------------------------------
+
+    def to_igw(
+        self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """IGW egress: outbound NACL, then the private source maps to its public IP
+        (`IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS` when it has none); then on the internet."""
+        igw = self.net.get(route.target_id or "")
+        if not isinstance(igw, InternetGateway) or s.vpc_id not in igw.vpc_ids:
+            return self.bad_state(steps, table_id, route, ctx)
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
+        pairs = public_map(self.net, s.vpc_id)
+        q = fresh("igw-out")
+        mapped = ip_is_any(p.src_ip, [a for a, _ in pairs])
+        link = z3.And(
+            same(p, q, except_=("src_ip",)),
+            *(z3.Implies(p.src_ip == int(a), q.src_ip == int(b)) for a, b in pairs),
+        )
+        st = Step(
+            igw.id,
+            "internet-gateway",
+            f"igw:{igw.id}:egress",
+            f"{igw.id} maps the private source address to its public IP",
+            mapped,
+            p,
+            "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+            (),
+            link,
+            q,
+            action="translate",
+        )
+        out = self.leaf(
+            steps,
+            igw.id,
+            "internet-gateway",
+            f"igw:{igw.id}:no-public-ip",
+            z3.Not(mapped),
+            p,
+            ctx,
+            "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+            f"the source has no public IP for {igw.id} to map it to",
+        )
+        return out + self.on_internet(q, (*steps, st), ctx)
+
+    def on_internet(self, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
+        """On the internet: non-public destinations drop (`IGW_DESTINATION_RFC1918`); a public
+        IP of the snapshot enters through its VPC's IGW (none: drop); else exits."""
+        out = self.leaf(
+            steps,
+            "internet",
+            "internet",
+            "internet:non-public",
+            z3.Not(is_public(p.dst_ip)),
+            p,
+            ctx,
+            "IGW_DESTINATION_RFC1918",
+            "the internet does not route to a non-public address",
+        )
+        owners = public_owners(self.net)
+        by_vpc: dict[str, list[tuple[IPv4Address, IPv4Address]]] = {}
+        for pub, vpc_id, priv in owners:
+            by_vpc.setdefault(vpc_id, []).append((priv, pub))
+        for vpc_id, pairs in sorted(by_vpc.items()):
+            hit = ip_is_any(p.dst_ip, [b for _, b in pairs])
+            igw = self.net.internet_gateway_of(vpc_id)
+            if igw is None:
+                out += self.leaf(
+                    steps,
+                    vpc_id,
+                    "internet",
+                    f"internet:{vpc_id}:no-igw",
+                    hit,
+                    p,
+                    ctx,
+                    "NO_ROUTE_TO_DESTINATION",
+                    f"the public address belongs to {vpc_id}, which has no internet gateway",
+                )
+                continue
+            q = fresh("igw-in")
+            link = z3.And(
+                same(p, q, except_=("dst_ip",)),
+                *(z3.Implies(p.dst_ip == int(b), q.dst_ip == int(a)) for a, b in pairs),
+            )
+            st = Step(
+                igw.id,
+                "internet-gateway",
+                f"igw:{igw.id}:ingress",
+                f"{igw.id} maps the public destination to its private address",
+                hit,
+                p,
+                "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                (),
+                link,
+                q,
+                action="translate",
+            )
+            out += self.enter_vpc(vpc_id, igw.id, q, (*steps, st), ctx)
+        exits = z3.And(is_public(p.dst_ip), z3.Not(ip_is_any(p.dst_ip, [o[0] for o in owners])))
+        return out + self.leaf(
+            steps,
+            "internet",
+            "internet",
+            "internet:exit",
+            exits,
+            p,
+            ctx,
+            None,
+            "exits to the internet",
+            DispositionKind.EXITS_INTERNET,
+        )
+
+    def enter_vpc(
+        self, vpc_id: str, gateway_id: str, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """Ingress through an IGW/VGW: its edge-associated route table if any (only `local`
+        targets are modelled), else local delivery with no source subnet."""
+        tables = sorted(
+            (
+                t
+                for t in self.net.route_tables
+                if t.vpc_id == vpc_id and gateway_id in t.gateway_ids
+            ),
+            key=lambda t: t.id,
+        )
+        if not tables:
+            return self.deliver_in_vpc(vpc_id, None, p, steps, ctx)
+        table = tables[0]
+        choices, nothing = select_route(self.net, table, p)
+        out = self.leaf(
+            steps,
+            table.id,
+            "route-table",
+            f"route:{table.id}:none",
+            nothing,
+            p,
+            ctx,
+            "NO_ROUTE_TO_DESTINATION",
+            f"gateway route table {table.id} has no route",
+        )
+        for route, cond in choices:
+            label = f"route:{table.id}:{route.destination_text}"
+            st = (
+                *steps,
+                self.step(
+                    table.id,
+                    "route-table",
+                    label,
+                    f"{table.id}: {route.label}",
+                    cond,
+                    p,
+                    "NO_ROUTE_TO_DESTINATION",
+                    (Rule(label, route.label, route.label, cond, True),),
+                ),
+            )
+            if route.state is RouteState.BLACKHOLE:
+                out += self.end(
+                    st,
+                    DROP,
+                    table.id,
+                    ctx,
+                    "BAD_STATE_ROUTE",
+                    f"route {route.label} is a blackhole",
+                )
+            elif route.target_kind is RouteTargetKind.LOCAL:
+                out += self.deliver_in_vpc(vpc_id, None, p, st, ctx)
+            else:
+                out += self.unknown(
+                    st,
+                    route.target_id or table.id,
+                    ctx,
+                    f"gateway route table {table.id} sends ingress traffic to {route.label}",
+                )
+        return out
+
+    # -- NAT gateway ------------------------------------------------------------------------
+
+    def to_nat(
+        self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """NAT gateway: TCP/UDP/ICMP only (`NGW_PROTOCOL_RESTRICTION`), sources inside its VPC
+        (`NGW_REQUIRES_SOURCE_IN_VPC`); source := its private IP, source port := a port in
+        1024-65535 it chooses (existential); then routed from its subnet."""
+        n = self.net.get(route.target_id or "")
+        if not isinstance(n, NatGateway) or not available(n.state) or n.vpc_id != s.vpc_id:
+            return self.bad_state(steps, table_id, route, ctx)
+        nsub = self.net.subnet(n.subnet_id)
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
+        if nsub.id != s.id:
+            steps = (*steps, self.nacl(nsub, Direction.INGRESS, p))
+        proto_ok = z3.Or(p.protocol == TCP, p.protocol == UDP, p.protocol == ICMP)
+        out = self.leaf(
+            steps,
+            n.id,
+            "nat-gateway",
+            f"nat:{n.id}:protocol",
+            z3.Not(proto_ok),
+            p,
+            ctx,
+            "NGW_PROTOCOL_RESTRICTION",
+            f"{n.id} only translates TCP, UDP and ICMP",
+        )
+        steps = (
+            *steps,
+            self.step(
+                n.id,
+                "nat-gateway",
+                f"nat:{n.id}:protocol-ok",
+                f"{n.id} translates TCP, UDP and ICMP",
+                proto_ok,
+                p,
+                "NGW_PROTOCOL_RESTRICTION",
+            ),
+        )
+        vpc = self.net.vpc(s.vpc_id)
+        inside = ip_in_any(p.src_ip, list(vpc.cidr_blocks))
+        out += self.leaf(
+            steps,
+            n.id,
+            "nat-gateway",
+            f"nat:{n.id}:source",
+            z3.Not(inside),
+            p,
+            ctx,
+            "NGW_REQUIRES_SOURCE_IN_VPC",
+            f"{n.id} only serves sources in {vpc.id}",
+        )
+        addrs = [a for a in n.addresses if a.private_ip is not None]
+        if not addrs:
+            return out + self.unknown(
+                steps,
+                n.id,
+                ctx,
+                f"{n.id} has no private address in the snapshot",
+                "UNKNOWN_RESOURCE",
+            )
+        nat_ip = ([a for a in addrs if a.primary] or addrs)[0].private_ip
+        assert nat_ip is not None
+        port = fresh_port(f"natport:{n.id}")
+        pinned = self.nat_ports.get(n.id)
+        q = fresh("nat-out")
+        link = z3.And(
+            same(p, q, except_=("src_ip", "src_port")),
+            q.src_ip == int(nat_ip),
+            in_range(port, 1024, 65535) if pinned is None else port == pinned,
+            z3.If(p.has_ports(), q.src_port == port, q.src_port == p.src_port),
+        )
+        st = Step(
+            n.id,
+            "nat-gateway",
+            f"nat:{n.id}:translate",
+            f"{n.id} translates the source to {nat_ip}",
+            inside,
+            p,
+            "NGW_REQUIRES_SOURCE_IN_VPC",
+            (),
+            link,
+            q,
+            ((n.id, port),),
+            action="translate",
+        )
+        sess = NatSession(n.id, nsub.id, int(nat_ip), port, p.src_ip, p.src_port)
+        ctx = Ctx(ctx.reply, ctx.az, ctx.sessions, (*ctx.made, sess), ctx.routed)
+        return out + self.route_from_subnet(nsub, q, (*steps, st), ctx)
+
+    # -- VPC peering ------------------------------------------------------------------------
+
+    def to_peering(
+        self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """Peering: active and joining this VPC; the destination must be in the peer's CIDR
+        blocks (`PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`); delivered there, never routed on."""
+        pcx = self.net.get(route.target_id or "")
+        if (
+            not isinstance(pcx, VpcPeeringConnection)
+            or pcx.status.lower() != "active"
+            or pcx.peer_of(s.vpc_id) is None
+        ):
+            return self.bad_state(steps, table_id, route, ctx)
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
+        peer_id = pcx.peer_of(s.vpc_id) or ""
+        peer = self.net.get(peer_id)
+        if not isinstance(peer, Vpc):
+            return self.unknown(
+                steps,
+                peer_id,
+                ctx,
+                f"peer VPC {peer_id} is not in the snapshot",
+                "UNKNOWN_RESOURCE",
+            )
+        inside = ip_in_any(p.dst_ip, list(peer.cidr_blocks))
+        out = self.leaf(
+            steps,
+            pcx.id,
+            "vpc-peering-connection",
+            f"pcx:{pcx.id}:outside",
+            z3.Not(inside),
+            p,
+            ctx,
+            "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            f"the destination is not in the CIDR blocks of {peer.id} (peering is not transitive)",
+        )
+        st = self.step(
+            pcx.id,
+            "vpc-peering-connection",
+            f"pcx:{pcx.id}",
+            f"{pcx.id}: {s.vpc_id} -> {peer.id}",
+            inside,
+            p,
+            "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+        )
+        return out + self.deliver_in_vpc(peer.id, None, p, (*steps, st), ctx)
+
+    # -- transit gateway --------------------------------------------------------------------
+
+    def to_tgw(
+        self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """TGW: an available attachment of the VPC with a subnet in the source subnet's AZ
+        (`TGW_ROUTE_AZ_RESTRICTION`), its NACLs, then TGW routing from that attachment."""
+        tgw = self.net.get(route.target_id or "")
+        atts = sorted(
+            (
+                a
+                for a in self.net.transit_gateway_attachments_of_vpc(s.vpc_id, route.target_id)
+                if available(a.state)
+            ),
+            key=lambda a: a.id,
+        )
+        if not isinstance(tgw, TransitGateway) or not available(tgw.state) or not atts:
+            return self.bad_state(steps, table_id, route, ctx)
+        chosen: tuple[TransitGatewayAttachment, Subnet] | None = None
+        for a in atts:
+            for sid in sorted(a.subnet_ids):
+                sub = self.net.get(sid)
+                if (
+                    chosen is None
+                    and isinstance(sub, Subnet)
+                    and sub.availability_zone == s.availability_zone
+                ):
+                    chosen = (a, sub)
+        if chosen is None:
+            return self.end(
+                steps,
+                DROP,
+                tgw.id,
+                ctx,
+                "TGW_ROUTE_AZ_RESTRICTION",
+                f"the attachment of {s.vpc_id} to {tgw.id} has no subnet in {s.availability_zone}",
+            )
+        att, asub = chosen
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
+        if asub.id != s.id:
+            steps = (*steps, self.nacl(asub, Direction.INGRESS, p))
+        return self.tgw_route(
+            att, p, steps, Ctx(ctx.reply, s.availability_zone, ctx.sessions, ctx.made, ctx.routed)
+        )
+
+    def tgw_route(
+        self, att: TransitGatewayAttachment, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """TGW routing: the ingress attachment's table decides; longest prefix, static over
+        propagated; blackhole or no route: `TGW_RTB_CANNOT_ROUTE`."""
+        if att.id in ctx.routed:
+            return self.unknown(steps, att.id, ctx, f"routing loop through {att.id}")
+        ctx = Ctx(ctx.reply, ctx.az, ctx.sessions, ctx.made, (*ctx.routed, att.id))
+        table = self.net.transit_gateway_route_table_of(att.id)
+        if table is None:
+            return self.end(
+                steps,
+                DROP,
+                att.id,
+                ctx,
+                "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+                f"{att.id} is associated with no transit gateway route table",
+            )
+        choices, nothing = select_tgw_route(self.net.transit_gateway_routes(table.id), p)
+        out = self.leaf(
+            steps,
+            table.id,
+            "transit-gateway-route-table",
+            f"tgw-rtb:{table.id}:none",
+            nothing,
+            p,
+            ctx,
+            "TGW_RTB_CANNOT_ROUTE",
+            f"{table.id} has no route to the destination",
+        )
+        for r, cond in choices:
+            label = f"tgw-rtb:{table.id}:{r.destination}"
+            text = f"{table.id}: {r.label}"
+            st = (
+                *steps,
+                self.step(
+                    table.id,
+                    "transit-gateway-route-table",
+                    label,
+                    text,
+                    cond,
+                    p,
+                    "TGW_RTB_CANNOT_ROUTE",
+                    (Rule(label, r.label, text, cond, True),),
+                ),
+            )
+            if r.state.lower() == "blackhole" or not r.attachment_ids:
+                out += self.end(
+                    st,
+                    DROP,
+                    table.id,
+                    ctx,
+                    "TGW_RTB_CANNOT_ROUTE",
+                    f"route {r.label} is a blackhole",
+                )
+                continue
+            b = self.net.get(sorted(r.attachment_ids)[0])
+            if not isinstance(b, TransitGatewayAttachment) or not available(b.state):
+                out += self.end(
+                    st,
+                    DROP,
+                    table.id,
+                    ctx,
+                    "TGW_RTB_CANNOT_ROUTE",
+                    f"the attachment of route {r.label} is not in the snapshot or not available",
+                )
+                continue
+            out += self.tgw_egress(b, p, st, ctx)
+        return out
+
+    def tgw_egress(
+        self, b: TransitGatewayAttachment, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        if b.resource_type is TransitGatewayAttachmentType.VPC:
+            subs = [
+                x for x in (self.net.get(i) for i in sorted(b.subnet_ids)) if isinstance(x, Subnet)
+            ]
+            if not subs:
+                return self.unknown(
+                    steps, b.id, ctx, f"no subnet of {b.id} is in the snapshot", "UNKNOWN_RESOURCE"
+                )
+            bsub = next((x for x in subs if x.availability_zone == ctx.az), subs[0])
+            return self.route_from_subnet(
+                bsub, p, (*steps, self.nacl(bsub, Direction.EGRESS, p)), ctx
+            )
+        if b.resource_type is TransitGatewayAttachmentType.VPN:
+            vpn = self.net.get(b.resource_id or "")
+            ranges = list(vpn.onprem_cidrs) if isinstance(vpn, VpnConnection) else []
+            return self.to_onprem(
+                b.id, "transit-gateway", ranges + list(self.net.onprem_cidrs), p, steps, ctx
+            )
+        return self.unknown(
+            steps,
+            b.id,
+            ctx,
+            f"transit gateway {b.resource_type.value} attachments are not modelled",
+        )
+
+    # -- on-premises, gateway endpoints -----------------------------------------------------
+
+    def to_onprem(
+        self, cid: str, kind: str, ranges: list[IPNetwork], p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """Exit to on-premises when `dst_ip` is in a known range; no range known: unknown."""
+        if not ranges:
+            return self.unknown(
+                steps, cid, ctx, f"the on-prem ranges behind {cid} are not in the snapshot"
+            )
+        inside = ip_in_any(p.dst_ip, ranges)
+        return self.leaf(
+            steps,
+            cid,
+            kind,
+            f"onprem:{cid}:outside",
+            z3.Not(inside),
+            p,
+            ctx,
+            "NO_ROUTE_TO_DESTINATION",
+            f"the destination is in no on-prem range behind {cid}",
+        ) + self.leaf(
+            steps,
+            cid,
+            kind,
+            f"onprem:{cid}",
+            inside,
+            p,
+            ctx,
+            None,
+            f"exits to on-premises through {cid}",
+            DispositionKind.EXITS_ONPREM,
+        )
+
+    def to_vgw(
+        self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        g = self.net.get(route.target_id or "")
+        if not isinstance(g, VpnGateway) or not available(g.state) or s.vpc_id not in g.vpc_ids:
+            return self.bad_state(steps, table_id, route, ctx)
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
+        ranges = [
+            c
+            for v in self.net.vpn_connections
+            if v.vpn_gateway_id == g.id and available(v.state)
+            for c in v.onprem_cidrs
+        ]
+        return self.to_onprem(
+            g.id, "virtual-private-gateway", ranges + list(self.net.onprem_cidrs), p, steps, ctx
+        )
+
+    def to_endpoint(
+        self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """Gateway endpoint (prefix-list route): outbound NACL, then the service."""
+        ep = self.net.get(route.target_id or "")
+        if (
+            not isinstance(ep, VpcEndpoint)
+            or ep.endpoint_type is not VpcEndpointType.GATEWAY
+            or not available(ep.state)
+        ):
+            return self.bad_state(steps, table_id, route, ctx)
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
+        return self.end(steps, DispositionKind.DELIVERED_SERVICE, ep.id, ctx, None, ep.service_name)
+
+
+__all__ = ["UNKNOWN", "Targets", "public_map", "public_owners"]

@@ -1,0 +1,97 @@
+"""Answer types: what a reachability query returns.
+
+Input: nothing (types). Output: `Verdict`, `Query`, `Witness`, `Blocker`, `Proof`, `Answer`.
+`Answer.to_dict()` is the JSON contract: top-level `verdict` and `query`, then `witness`
+(`packet`, `path`, `return_path`, `final_packet`, `nat_ports`, …) for a reachable answer,
+`proof` (`blockers`: `component_id`, `code`, `rule`, `message`, `path`, …) for an unreachable
+one, `reason` for an unknown one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from netcheck.model.packet import Hop, Packet
+
+
+class Verdict(StrEnum):
+    REACHABLE = "reachable"
+    UNREACHABLE = "unreachable"
+    UNKNOWN = "unknown"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Query(_Frozen):
+    """The query as asked (strings as the user wrote them, normalised)."""
+
+    src: str
+    dst: str
+    protocol: str = "any"
+    port: str | None = None
+    src_port: str | None = None
+    one_way: bool = False
+
+
+class Witness(_Frozen):
+    """A concrete packet that gets through: its hops out and back, the packet as it
+    arrived, and the source ports NAT gateways chose (by NAT gateway id)."""
+
+    packet: Packet
+    origin: str
+    path: tuple[Hop, ...]
+    return_path: tuple[Hop, ...] = ()
+    final_packet: Packet
+    nat_ports: dict[str, int] = {}
+    disposition: str
+    destination: str | None = None
+    one_way: bool = False
+
+
+class Blocker(_Frozen):
+    """A setting that stops the query's packets, with its AWS Reachability Analyzer code.
+    `path` numbers the candidate path; `direction` is `forward` or `return`."""
+
+    component_id: str
+    code: str
+    rule: str | None = None
+    message: str
+    path: int | None = None
+    direction: str = "forward"
+
+
+class Proof(_Frozen):
+    """Every candidate path is blocked: the blockers, and how many paths were checked."""
+
+    blockers: tuple[Blocker, ...]
+    paths_checked: int
+    smt2_files: tuple[str, ...] = ()
+
+
+class Answer(_Frozen):
+    verdict: Verdict
+    query: Query
+    witness: Witness | None = None
+    proof: Proof | None = None
+    reason: str | None = None
+    component_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "verdict": self.verdict.value,
+            "query": self.query.model_dump(mode="json"),
+        }
+        if self.witness is not None:
+            d["witness"] = self.witness.model_dump(mode="json")
+        if self.proof is not None:
+            d["proof"] = self.proof.model_dump(mode="json")
+        if self.reason is not None:
+            d["reason"] = self.reason
+            if self.component_id is not None:
+                d["component_id"] = self.component_id
+        return d

@@ -1,0 +1,239 @@
+"""Endpoint resolution: the SRC / DST strings of a query -> where packets start and what
+counts as arriving.
+
+Input: a `Network` and a string: a resource id (`i-`, `eni-`, `subnet-`, `vpc-`, `igw-`,
+`nat-`, `vpce-`, `pcx-`, `tgw-attach-`, an RDS DB identifier), a `Name` tag value, an IP
+address or CIDR, or the word `internet`. Output: `Source`s (an `Origin` plus the addresses
+`src_ip` may take) and a `Destination` (the addresses `dst_ip` may take and the ends that
+count as success). Unknown or ambiguous names raise `QueryError` with "did you mean".
+
+    resolve_destination(net, "10.0.1.5")   # the ENI owning 10.0.1.5, dst_ip pinned to it
+    resolve_sources(net, "0.0.0.0/0")      # every outside address: internet and on-prem
+"""
+
+from __future__ import annotations
+
+import difflib
+from ipaddress import IPv4Address, IPv4Network, ip_network
+
+from netcheck.errors import QueryError
+from netcheck.model.base import Frozen, PortRange, Resource
+from netcheck.model.gateways import (
+    InternetGateway,
+    NatGateway,
+    VpcEndpoint,
+    VpcEndpointType,
+    VpcPeeringConnection,
+    VpnConnection,
+)
+from netcheck.model.interfaces import DbInstance, Instance, NetworkInterface
+from netcheck.model.network import Network
+from netcheck.model.packet import Origin, OriginKind, Packet
+from netcheck.model.transit import TransitGatewayAttachment, TransitGatewayAttachmentType
+from netcheck.model.vpc import Subnet, Vpc
+
+
+class Source(Frozen):
+    """Packets start at `origin` with `src_ip` in `addresses` or `cidrs` (both empty: any
+    address the origin allows — public for the internet, on-prem ranges for on-prem)."""
+
+    origin: Origin
+    addresses: tuple[IPv4Address, ...] = ()
+    cidrs: tuple[IPv4Network, ...] = ()
+
+
+class Destination(Frozen):
+    """`dst_ip` (as sent) is in `addresses` or `cidrs` (both empty: any); a path succeeds when
+    it is delivered to one of `interface_ids`, exits to the internet (`internet`) or to
+    on-premises (`onprem`), or reaches one of `service_ids` (gateway endpoints)."""
+
+    addresses: tuple[IPv4Address, ...] = ()
+    cidrs: tuple[IPv4Network, ...] = ()
+    interface_ids: tuple[str, ...] = ()
+    internet: bool = False
+    onprem: bool = False
+    service_ids: tuple[str, ...] = ()
+
+
+def _interfaces_of(network: Network, r: Resource) -> tuple[NetworkInterface, ...]:
+    """The interfaces that stand for a resource."""
+    if isinstance(r, NetworkInterface):
+        return (r,)
+    if isinstance(r, Instance | DbInstance):
+        ids = set(r.interface_ids)
+        return tuple(e for e in network.network_interfaces if e.id in ids or e.owner_id == r.id)
+    if isinstance(r, Subnet):
+        return network.interfaces_in_subnet(r.id)
+    if isinstance(r, Vpc):
+        return tuple(e for e in network.network_interfaces if e.vpc_id == r.id)
+    if isinstance(r, NatGateway):
+        ids = {a.interface_id for a in r.addresses if a.interface_id}
+        return tuple(e for e in network.network_interfaces if e.id in ids or e.owner_id == r.id)
+    if isinstance(r, VpcEndpoint):
+        ids = set(r.interface_ids)
+        return tuple(e for e in network.network_interfaces if e.id in ids or e.owner_id == r.id)
+    if isinstance(r, VpcPeeringConnection):
+        vpcs = {r.requester.vpc_id, r.accepter.vpc_id}
+        return tuple(e for e in network.network_interfaces if e.vpc_id in vpcs)
+    if (
+        isinstance(r, TransitGatewayAttachment)
+        and r.resource_type is TransitGatewayAttachmentType.VPC
+    ):
+        return tuple(e for e in network.network_interfaces if e.vpc_id == r.resource_id)
+    return ()
+
+
+def _candidates(network: Network) -> list[str]:
+    names = [r.id for r in network.all_resources()]
+    names += [r.name for r in network.all_resources() if r.name]
+    return sorted(set(names))
+
+
+def _lookup(network: Network, text: str) -> Resource:
+    r = network.get(text)
+    if r is not None:
+        return r
+    named = [r for r in network.all_resources() if r.name == text]
+    # An instance and its interfaces often share a Name tag: prefer the instance.
+    if len(named) > 1:
+        top: list[Resource] = [r for r in named if isinstance(r, Instance | DbInstance)]
+        if len(top) == 1:
+            named = top
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise QueryError(
+            f"{text!r} is ambiguous: it names {len(named)} resources",
+            tuple(sorted(r.id for r in named)),
+        )
+    raise QueryError(
+        f"unknown endpoint {text!r}",
+        tuple(difflib.get_close_matches(text, _candidates(network), n=3, cutoff=0.5)),
+    )
+
+
+def _outside(network: Network, cidr: IPv4Network) -> list[Source]:
+    out = [Source(origin=Origin(kind=OriginKind.INTERNET), cidrs=(cidr,))]
+    if network.declared_onprem_cidrs():
+        out.append(Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=(cidr,)))
+    return out
+
+
+def _parse_net(text: str) -> IPv4Network | None:
+    try:
+        net = ip_network(text, strict=False)
+    except ValueError:
+        return None
+    if not isinstance(net, IPv4Network):
+        raise QueryError(f"{text!r}: IPv6 endpoints are not supported yet")
+    return net
+
+
+def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
+    """Where packets of a query start (one `Source` per origin)."""
+    text = text.strip()
+    if text.lower() in ("internet", "0.0.0.0/0") or text.startswith("igw-"):
+        if text.startswith("igw-") and not isinstance(network.get(text), InternetGateway):
+            _lookup(network, text)
+        srcs = _outside(network, IPv4Network("0.0.0.0/0"))
+        return tuple(srcs if text.lower() == "0.0.0.0/0" else srcs[:1])
+    if text.lower() in ("onprem", "on-prem"):
+        return (Source(origin=Origin(kind=OriginKind.ONPREM)),)
+    net = _parse_net(text)
+    if net is not None:
+        inside = [
+            Source(
+                origin=Origin(kind=OriginKind.INTERFACE, interface_id=e.id),
+                addresses=tuple(a for a in e.addresses if a in net),
+            )
+            for e in network.network_interfaces
+            if any(a in net for a in e.addresses)
+        ]
+        if net.prefixlen == 32 and inside:
+            return tuple(inside)
+        if net.prefixlen == 32:
+            pub = network.interface_with_public_ip(net.network_address)
+            if pub is not None:
+                return (_iface_source(pub),)
+        return tuple(inside + _outside(network, net))
+    r = _lookup(network, text)
+    if isinstance(r, VpnConnection):
+        return (Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=_v4(r.onprem_cidrs)),)
+    if (
+        isinstance(r, TransitGatewayAttachment)
+        and r.resource_type is TransitGatewayAttachmentType.VPN
+    ):
+        vpn = network.get(r.resource_id or "")
+        cidrs = _v4(vpn.onprem_cidrs) if isinstance(vpn, VpnConnection) else ()
+        return (Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=cidrs),)
+    enis = _interfaces_of(network, r)
+    if not enis:
+        raise QueryError(f"{text!r} ({type(r).__name__}) has no network interface to start from")
+    return tuple(_iface_source(e) for e in enis)
+
+
+def _v4(cidrs: tuple) -> tuple[IPv4Network, ...]:
+    return tuple(c for c in cidrs if isinstance(c, IPv4Network))
+
+
+def _iface_source(e: NetworkInterface) -> Source:
+    return Source(
+        origin=Origin(kind=OriginKind.INTERFACE, interface_id=e.id), addresses=e.addresses
+    )
+
+
+def resolve_destination(network: Network, text: str) -> Destination:
+    """What counts as arriving, and which addresses the packet may be sent to."""
+    text = text.strip()
+    if text.lower() == "internet" or text.startswith("igw-"):
+        if text.startswith("igw-") and not isinstance(network.get(text), InternetGateway):
+            _lookup(network, text)
+        return Destination(internet=True)
+    if text.lower() in ("onprem", "on-prem"):
+        return Destination(onprem=True, cidrs=_v4(network.declared_onprem_cidrs()))
+    net = _parse_net(text)
+    if net is not None:
+        if net.prefixlen == 32:
+            addr = net.network_address
+            owners = network.interfaces_with_address(addr)
+            pub = network.interface_with_public_ip(addr)
+            if owners or pub is not None:
+                ids = tuple(sorted({e.id for e in owners} | ({pub.id} if pub else set())))
+                return Destination(addresses=(addr,), interface_ids=ids)
+        inside = sorted(
+            e.id
+            for e in network.network_interfaces
+            if any(a in net for a in e.addresses) or any(a in net for a in e.public_ips)
+        )
+        return Destination(cidrs=(net,), interface_ids=tuple(inside), internet=True, onprem=True)
+    r = _lookup(network, text)
+    if isinstance(r, VpcEndpoint) and r.endpoint_type is VpcEndpointType.GATEWAY:
+        return Destination(service_ids=(r.id,))
+    if isinstance(r, VpnConnection):
+        return Destination(onprem=True, cidrs=_v4(r.onprem_cidrs))
+    if (
+        isinstance(r, TransitGatewayAttachment)
+        and r.resource_type is TransitGatewayAttachmentType.VPN
+    ):
+        vpn = network.get(r.resource_id or "")
+        return Destination(
+            onprem=True, cidrs=_v4(vpn.onprem_cidrs) if isinstance(vpn, VpnConnection) else ()
+        )
+    enis = _interfaces_of(network, r)
+    if not enis:
+        raise QueryError(f"{text!r} ({type(r).__name__}) has no network interface to reach")
+    addrs = sorted({a for e in enis for a in (*e.addresses, *e.public_ips)})
+    return Destination(addresses=tuple(addrs), interface_ids=tuple(sorted(e.id for e in enis)))
+
+
+class Header(Frozen):
+    """Header constraints of a query (fields are AND-ed; an omitted field is free).
+    `dst_ports` / `src_ports` constrain TCP/UDP packets and then require TCP or UDP.
+    `packet` pins every field (the concrete-packet form used to compare with the walker)."""
+
+    protocol: int | None = None
+    dst_ports: PortRange | None = None
+    src_ports: PortRange | None = None
+    icmp_type: int | None = None
+    icmp_code: int | None = None
+    packet: Packet | None = None

@@ -1,0 +1,461 @@
+"""The reachability engine: candidate paths -> Z3 -> plain verdict, witness values, blockers.
+
+Input: a `Request` (network, resolved sources and destination, header constraints, options).
+Output: an `Outcome` (netcheck.solve.results) with no Z3 object in it.
+
+For each source the explorer (compile/explore.py) enumerates candidate paths; the solver
+keeps the query constraints asserted and checks one path at a time (push/pop). A forward path
+that arrives is reachable for one-way queries and non-TCP/UDP packets; for TCP/UDP its reply
+paths are enumerated from where it arrived and checked together with it (connection
+semantics). An unsat candidate gets its first unsat hop (steps added in order) as blocker;
+a satisfiable drop leaf is a blocker where packets of the query really die; a satisfiable
+`unknown` leaf or a solver timeout makes the verdict unknown unless some packet gets through.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+from pathlib import Path as FsPath
+
+import z3
+
+from netcheck.compile.base import MissingResource
+from netcheck.compile.explore import Explorer
+from netcheck.compile.packet import FIELDS, SymPacket, domain, fresh, reply_of
+from netcheck.compile.query import (
+    accepts,
+    destination_constraint,
+    header_constraint,
+    is_connection,
+    reply_accepts,
+    source_constraint,
+)
+from netcheck.compile.steps import Path, Step
+from netcheck.model.endpoints import Destination, Header, Source
+from netcheck.model.network import Network
+from netcheck.model.packet import DispositionKind, OriginKind
+from netcheck.solve.results import BlockerValue, Found, HopValue, Outcome
+
+CHECKED_ENDS = (DispositionKind.DROPPED, DispositionKind.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Request:
+    network: Network
+    sources: tuple[Source, ...]
+    destination: Destination
+    header: Header
+    one_way: bool = False
+    all_blockers: bool = False
+    timeout_ms: int = 30000
+    emit_smt2: FsPath | None = None
+    # Pin the source port a NAT gateway picks (by NAT id), e.g. to compare with the walker.
+    nat_ports: dict[str, int] | None = None
+
+
+class SolverGaveUp(Exception):
+    pass
+
+
+class Checker:
+    """A Z3 solver with a deadline shared by every check of one query."""
+
+    def __init__(self, timeout_ms: int) -> None:
+        self.s = z3.Solver()
+        self.deadline = time.monotonic() + timeout_ms / 1000
+        self.timeout_ms = timeout_ms
+
+    def check(self) -> bool:
+        remaining = int((self.deadline - time.monotonic()) * 1000)
+        if remaining <= 0:
+            raise SolverGaveUp(f"solver timeout after {self.timeout_ms} ms")
+        self.s.set("timeout", remaining)
+        r = self.s.check()
+        if r == z3.unknown:
+            raise SolverGaveUp(f"solver gave up: {self.s.reason_unknown()}")
+        return bool(r == z3.sat)
+
+    def sat_with(self, formulas: list[z3.BoolRef]) -> bool:
+        """Is the current assertion set satisfiable together with `formulas`?"""
+        self.s.push()
+        try:
+            self.s.add(*formulas)
+            return self.check()
+        finally:
+            self.s.pop()
+
+    def first_unsat(self, steps: tuple[Step, ...]) -> int | None:
+        """Index of the first step after which no packet is left (steps added in order)."""
+        self.s.push()
+        try:
+            for i, st in enumerate(steps):
+                self.s.add(st.formula())
+                if not self.check():
+                    return i
+            return None
+        finally:
+            self.s.pop()
+
+
+def _val(m: z3.ModelRef, e: z3.ExprRef) -> int:
+    return int(m.eval(e, model_completion=True).as_long())
+
+
+def _packet(m: z3.ModelRef, p: SymPacket) -> dict[str, int]:
+    return {f: _val(m, p.field(f)) for f in FIELDS}
+
+
+def _hops(m: z3.ModelRef, steps: tuple[Step, ...]) -> tuple[HopValue, ...]:
+    out: list[HopValue] = []
+    for st in steps:
+        if st.kind in ("subnet", "vpc"):
+            continue
+        rule = next(
+            (r.rule for r in st.rules if z3.is_true(m.eval(r.cond, model_completion=True))), None
+        )
+        out.append(
+            HopValue(
+                st.component_id,
+                st.kind,
+                st.action,
+                rule,
+                st.text,
+                _packet(m, st.pkt_out) if st.pkt_out is not None and st.link is not None else None,
+            )
+        )
+    return tuple(out)
+
+
+def _blocker_for_step(
+    ck: Checker, steps: tuple[Step, ...], i: int, path: int, direction: str
+) -> BlockerValue:
+    """Why step `i` lets no packet through: the deny rules that catch the packets that get
+    there (first match), or the missing allow/route."""
+    st = steps[i]
+    rule_texts: list[str] = []
+    rule_ids: list[str] = []
+    deny = [r for r in st.rules if not r.allows]
+    if deny:
+        ck.s.push()
+        try:
+            for prev in steps[:i]:
+                ck.s.add(prev.formula())
+            for r in deny:
+                ck.s.push()
+                ck.s.add(r.cond)
+                if ck.check():
+                    rule_ids.append(r.rule)
+                    rule_texts.append(r.text)
+                ck.s.pop()
+        finally:
+            ck.s.pop()
+    msg = (
+        st.text
+        + ": "
+        + (
+            ("; ".join(rule_texts))
+            if rule_texts
+            else _NO_PASS.get(st.code or "", "lets no packet of the query through")
+        )
+    )
+    return BlockerValue(
+        st.component_id, st.code or "NO_PATH", ",".join(rule_ids) or None, msg, path, direction
+    )
+
+
+_NO_PASS = {
+    "ENI_SG_RULES_MISMATCH": "no rule allows the packet",
+    "SUBNET_ACL_RESTRICTION": "no entry allows the packet",
+    "NO_ROUTE_TO_DESTINATION": "the packet does not take this route (another route or none matches)",
+    "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS": "the source has no public IP address",
+    "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS": "the destination is not a mapped public IP",
+    "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR": "the destination is outside the peer VPC's CIDR blocks",
+    "TGW_RTB_CANNOT_ROUTE": "the packet does not take this TGW route",
+    "NGW_PROTOCOL_RESTRICTION": "the protocol is not TCP, UDP or ICMP",
+    "NGW_REQUIRES_SOURCE_IN_VPC": "the source is outside the NAT gateway's VPC",
+    "NGW_NO_UNSOLICITED_INBOUND": "the packet is not the reply of a NAT session",
+    "ENI_SOURCE_DEST_CHECK_RESTRICTION": "the source address is not the interface's own",
+}
+
+
+class Engine:
+    def __init__(self, req: Request) -> None:
+        self.req = req
+        self.net = req.network
+        self.ck = Checker(req.timeout_ms)
+        self.out = Outcome("unreachable")
+        self.unknowns: list[tuple[str, str]] = []
+        self.smt2: list[tuple[str, list[z3.BoolRef]]] = []
+
+    def run(self) -> Outcome:
+        try:
+            for k, src in enumerate(self.req.sources):
+                if self._source(k, src):
+                    self.out.verdict = "reachable"
+                    break
+            else:
+                if self.unknowns:
+                    self.out.verdict = "unknown"
+                    comp, why = self.unknowns[0]
+                    self.out.unknown_component = comp
+                    self.out.reason = why
+        except SolverGaveUp as e:
+            self.out.verdict = "unknown"
+            self.out.reason = str(e)
+        except MissingResource as e:
+            self.out.verdict = "unknown"
+            self.out.reason = e.reason
+            self.out.unknown_component = e.resource_id
+        if self.req.emit_smt2 is not None:
+            self._emit()
+        self._dedupe()
+        return self.out
+
+    # -- one source ------------------------------------------------------------------------
+
+    def _source(self, k: int, src: Source) -> bool:
+        ck, req = self.ck, self.req
+        p0 = fresh("fwd")
+        base = [
+            header_constraint(req.header, p0),
+            source_constraint(self.net, src, p0),
+            destination_constraint(req.destination, p0),
+        ]
+        ck.s.push()
+        try:
+            ck.s.add(*base)
+            if not ck.check():
+                self.out.blockers.append(
+                    BlockerValue(
+                        str(src.origin),
+                        "NO_PATH",
+                        None,
+                        f"no packet from {src.origin} satisfies the query's constraints",
+                    )
+                )
+                return False
+            paths = Explorer(self.net, self.req.nat_ports).from_origin(src.origin, p0)
+            return any(self._forward(k, src, p0, base, i, path) for i, path in enumerate(paths))
+        finally:
+            ck.s.pop()
+
+    def _forward(
+        self, k: int, src: Source, p0: SymPacket, base: list[z3.BoolRef], i: int, path: Path
+    ) -> bool:
+        ck = self.ck
+        cand = accepts(self.req.destination, path.end)
+        if not cand and path.end.kind not in CHECKED_ENDS:
+            return False
+        if cand:
+            self.out.paths_checked += 1
+        if not ck.sat_with(path.formulas()):
+            if cand:
+                j = ck.first_unsat(path.steps)
+                if j is not None:
+                    self.out.blockers.append(_blocker_for_step(ck, path.steps, j, i, "forward"))
+                if self.req.all_blockers:
+                    self._all_blockers(path, i, "forward")
+                self.smt2.append((f"src{k}-path{i}", [*base, *path.formulas()]))
+            return False
+        if path.end.kind is DispositionKind.UNKNOWN:
+            self.unknowns.append(
+                (path.end.component_id or "?", f"{path.end.component_id}: {path.end.reason}")
+            )
+            return False
+        if path.end.kind is DispositionKind.DROPPED:
+            self.out.blockers.append(
+                BlockerValue(
+                    path.end.component_id or "?",
+                    path.end.code or "NO_PATH",
+                    None,
+                    path.end.reason,
+                    i,
+                )
+            )
+            return False
+        ck.s.push()
+        try:
+            ck.s.add(*path.formulas())
+            return self._arrived(k, src, p0, base, i, path)
+        finally:
+            ck.s.pop()
+
+    def _arrived(
+        self, k: int, src: Source, p0: SymPacket, base: list[z3.BoolRef], i: int, path: Path
+    ) -> bool:
+        """The forward path is satisfiable: check the connection (or accept one-way)."""
+        ck = self.ck
+        if self.req.one_way or path.end.kind is DispositionKind.DELIVERED_SERVICE:
+            self._found(src, p0, path, None)
+            return True
+        ck.s.push()
+        replies: list[z3.BoolRef] = []
+        r0 = fresh("rep")
+        link = z3.And(reply_of(path.final, r0), domain(r0))
+        try:
+            ck.s.add(is_connection(p0), link)
+            if ck.check():
+                rpaths = Explorer(self.net, self.req.nat_ports).reply_from(
+                    path.end, path.sessions, r0
+                )
+                for rp in rpaths:
+                    ok = reply_accepts(src, rp.end)
+                    if not ok and rp.end.kind not in CHECKED_ENDS:
+                        continue
+                    if ok:
+                        replies.append(z3.And(*rp.formulas()))
+                    if ck.sat_with(rp.formulas()):
+                        if ok:
+                            ck.s.add(*rp.formulas())
+                            self._found(src, p0, path, rp)
+                            return True
+                        if rp.end.kind is DispositionKind.UNKNOWN:
+                            self.unknowns.append(
+                                (
+                                    rp.end.component_id or "?",
+                                    f"return path: {rp.end.component_id}: {rp.end.reason}",
+                                )
+                            )
+                        else:
+                            self.out.blockers.append(
+                                BlockerValue(
+                                    rp.end.component_id or "?",
+                                    rp.end.code or "NO_PATH",
+                                    None,
+                                    "return path: " + rp.end.reason,
+                                    i,
+                                    "return",
+                                )
+                            )
+                    elif ok:
+                        j = ck.first_unsat(rp.steps)
+                        if j is not None:
+                            self.out.blockers.append(
+                                _blocker_for_step(ck, rp.steps, j, i, "return")
+                            )
+        finally:
+            ck.s.pop()
+        ck.s.push()
+        try:
+            ck.s.add(z3.Not(is_connection(p0)))
+            if ck.check():
+                self._found(src, p0, path, None)
+                return True
+        finally:
+            ck.s.pop()
+        conn = z3.Or(z3.Not(is_connection(p0)), z3.And(link, z3.Or(*replies)))
+        self.smt2.append((f"src{k}-path{i}", [*base, *path.formulas(), conn]))
+        return False
+
+    def _all_blockers(self, path: Path, i: int, direction: str) -> None:
+        """Every hop that is unsat on its own with the query (and the path's translations)."""
+        ck = self.ck
+        links = [st.link for st in path.steps if st.link is not None]
+        for j, st in enumerate(path.steps):
+            ck.s.push()
+            try:
+                ck.s.add(*links, st.guard)
+                if not ck.check():
+                    self.out.blockers.append(_blocker_for_step(ck, path.steps, j, i, direction))
+            finally:
+                ck.s.pop()
+
+    # -- witness ---------------------------------------------------------------------------
+
+    def _found(self, src: Source, p0: SymPacket, path: Path, rp: Path | None) -> None:
+        ck = self.ck
+        pushed = 0
+        for pref in self._preferences(src, p0, path):
+            ck.s.push()
+            ck.s.add(pref)
+            if ck.check():
+                pushed += 1
+            else:
+                ck.s.pop()
+        if pushed == 0:
+            ck.check()
+        m = ck.s.model()
+        nat_ports = {
+            name: _val(m, var)
+            for st in path.steps
+            for name, var in st.choices
+            if _val(m, st.pkt_in.protocol) in (6, 17)
+        }
+        self.out.found = Found(
+            origin=src.origin,
+            packet=_packet(m, p0),
+            forward=_hops(m, path.steps),
+            reply=_hops(m, rp.steps) if rp is not None else (),
+            final=_packet(m, path.final),
+            nat_ports=nat_ports,
+            end_kind=path.end.kind.value,
+            end_component=path.end.component_id,
+            one_way=rp is None,
+        )
+        for _ in range(pushed):
+            ck.s.pop()
+
+    def _preferences(self, src: Source, p0: SymPacket, path: Path) -> list[z3.BoolRef]:
+        """Readable witnesses: TCP, source port 49152, well-known destination ports, the
+        first address of each range, the NAT keeping the source port."""
+        h = self.req.header
+        prefs: list[z3.BoolRef] = []
+        if h.protocol is None:
+            prefs.append(p0.protocol == 6)
+        prefs.append(p0.src_port == 49152)
+        dports = [h.dst_ports.start] if h.dst_ports is not None else []
+        prefs.append(z3.Or(*(p0.dst_port == d for d in [*dports, 443, 80, 22])))
+        for d in [*dports, 443, 80, 22]:
+            prefs.append(p0.dst_port == d)
+        prefs.append(p0.icmp_type == 8)
+        for addr in _first_addresses(
+            src.addresses, src.cidrs, src.origin.kind is OriginKind.INTERNET
+        ):
+            prefs.append(p0.src_ip == int(addr))
+        dst = self.req.destination
+        for addr in _first_addresses(dst.addresses, dst.cidrs, dst.internet):
+            prefs.append(p0.dst_ip == int(addr))
+        for st in path.steps:
+            for _name, var in st.choices:
+                prefs.append(var == p0.src_port)
+                prefs.append(var == 49152)
+        return prefs
+
+    # -- output ----------------------------------------------------------------------------
+
+    def _emit(self) -> None:
+        assert self.req.emit_smt2 is not None
+        d = FsPath(self.req.emit_smt2)
+        d.mkdir(parents=True, exist_ok=True)
+        for name, formulas in self.smt2:
+            s = z3.Solver()
+            s.add(*formulas)
+            f = d / f"{name}.smt2"
+            f.write_text("(set-logic QF_BV)\n" + s.sexpr() + "(check-sat)\n")
+            self.out.smt2_files.append(str(f))
+
+    def _dedupe(self) -> None:
+        seen: set[tuple[str, str, str | None, str]] = set()
+        kept: list[BlockerValue] = []
+        for b in self.out.blockers:
+            key = (b.component_id, b.code, b.rule, b.direction)
+            if key not in seen:
+                seen.add(key)
+                kept.append(b)
+        self.out.blockers = kept
+
+
+def _first_addresses(addresses: tuple, cidrs: tuple, internet: bool) -> list[IPv4Address]:
+    out: list[IPv4Address] = list(addresses[:4])
+    for c in cidrs[:2]:
+        out.append(c.network_address + 1 if c.prefixlen < 31 else c.network_address)
+    if internet:
+        out.append(IPv4Address("8.8.8.8"))
+    return out
+
+
+def run(req: Request) -> Outcome:
+    """Answer one reachability request."""
+    return Engine(req).run()

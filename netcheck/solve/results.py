@@ -1,0 +1,59 @@
+"""Plain-Python results of the solver: what explain/ turns into witnesses and proofs.
+
+Input: nothing (data classes). Output: `HopValue`, `Found`, `BlockerValue`, `Outcome`.
+No Z3 object ever appears here: packets are dicts of header field -> int.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netcheck.model.packet import Origin
+
+
+@dataclass(frozen=True)
+class HopValue:
+    component_id: str
+    kind: str
+    action: str = "pass"
+    rule: str | None = None
+    detail: str = ""
+    packet_out: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """A concrete packet that gets through, with its forward and return hops."""
+
+    origin: Origin
+    packet: dict[str, int]
+    forward: tuple[HopValue, ...]
+    reply: tuple[HopValue, ...]
+    final: dict[str, int]
+    nat_ports: dict[str, int]
+    end_kind: str
+    end_component: str | None
+    one_way: bool
+
+
+@dataclass(frozen=True)
+class BlockerValue:
+    component_id: str
+    code: str
+    rule: str | None
+    message: str
+    path: int | None = None
+    direction: str = "forward"
+
+
+@dataclass
+class Outcome:
+    """`verdict` is "reachable", "unreachable" or "unknown"."""
+
+    verdict: str
+    found: Found | None = None
+    blockers: list[BlockerValue] = field(default_factory=list)
+    paths_checked: int = 0
+    reason: str | None = None
+    unknown_component: str | None = None
+    smt2_files: list[str] = field(default_factory=list)
