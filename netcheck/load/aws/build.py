@@ -172,6 +172,7 @@ def build_network(
     tgws = transit.read_transit_gateways(ctx)
     attachments = transit.read_attachments(ctx)
     tgw_tables = transit.read_route_tables(ctx, attachments)
+    attachments = transit.fill_associations(attachments, tgw_tables)
     instances, instance_enis = interfaces.read_instances(ctx)
     enis = interfaces.read_interfaces(ctx, instance_enis)
     enis = interfaces.attach_nat_interfaces(ctx, nats, enis)
