@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import typer
 
-from netcheck.cli import inventory, query
+from netcheck.cli.inventory import register as register_inventory
+from netcheck.cli.query import register as register_query
 
 app = typer.Typer(
     name="netcheck",
@@ -28,8 +29,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-inventory.register(app)
-query.register(app)
+register_inventory(app)
+register_query(app)
 
 
 def main() -> None:

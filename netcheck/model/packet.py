@@ -68,7 +68,9 @@ class Origin(Frozen):
     interface_id: str | None = None
 
     def __str__(self) -> str:
-        return self.interface_id if self.kind is OriginKind.INTERFACE else self.kind.value
+        if self.kind is OriginKind.INTERFACE and self.interface_id:
+            return self.interface_id
+        return self.kind.value
 
 
 class Hop(Frozen):

@@ -1,0 +1,44 @@
+"""netcheck: reachability and security analysis for AWS VPC networks.
+
+    >>> import netcheck
+    >>> net = netcheck.load("fixtures/three-tier")                       # doctest: +SKIP
+    >>> answer = net.query("internet", "db", protocol="tcp", port=3306)  # doctest: +SKIP
+    >>> answer.verdict, answer.proof.blockers[0].code                    # doctest: +SKIP
+
+The public API is exactly `__all__` (guarded by a test); everything else is internal.
+"""
+
+from netcheck.api import Answer, Blocker, Proof, Query, Snapshot, Verdict, Witness, load
+from netcheck.errors import (
+    Diagnostic,
+    InputError,
+    NetcheckError,
+    QueryError,
+    SnapshotError,
+    UnsupportedFeature,
+)
+from netcheck.model import Network
+from netcheck.model.packet import Hop, Packet
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Answer",
+    "Blocker",
+    "Diagnostic",
+    "Hop",
+    "InputError",
+    "NetcheckError",
+    "Network",
+    "Packet",
+    "Proof",
+    "Query",
+    "QueryError",
+    "Snapshot",
+    "SnapshotError",
+    "UnsupportedFeature",
+    "Verdict",
+    "Witness",
+    "__version__",
+    "load",
+]
