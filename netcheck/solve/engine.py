@@ -374,8 +374,7 @@ class Engine:
                 pushed += 1
             else:
                 ck.s.pop()
-        if pushed == 0:
-            ck.check()
+        ck.check()  # the last preference tried may have failed: re-check the kept ones
         m = ck.s.model()
         nat_ports = {
             name: _val(m, var)
