@@ -161,7 +161,7 @@ def sg_check(
             rules.append(
                 Rule(
                     f"sg:{gid}:{direction.value}:{r.rule_id}",
-                    f"{gid}:{r.rule_id}",
+                    r.rule_id if r.rule_id.startswith(gid) else f"{gid}:{r.rule_id}",
                     text,
                     sg_rule_match(network, r, p),
                     True,

@@ -112,16 +112,17 @@ def _hops(m: z3.ModelRef, steps: tuple[Step, ...]) -> tuple[HopValue, ...]:
     for st in steps:
         if st.kind in ("subnet", "vpc"):
             continue
-        rule = next(
-            (r.rule for r in st.rules if z3.is_true(m.eval(r.cond, model_completion=True))), None
+        decided = next(
+            (r for r in st.rules if z3.is_true(m.eval(r.cond, model_completion=True))), None
         )
+        rule = decided.rule if decided is not None else None
         out.append(
             HopValue(
                 st.component_id,
                 st.kind,
                 st.action,
                 rule,
-                st.text,
+                decided.text if decided is not None else st.text,
                 _packet(m, st.pkt_out) if st.pkt_out is not None and st.link is not None else None,
             )
         )
