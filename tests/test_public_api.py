@@ -32,3 +32,15 @@ def test_all_is_sorted_and_deliberate():
 def test_every_exported_name_exists():
     for name in netcheck.__all__:
         assert getattr(netcheck, name) is not None, name
+
+
+def test_load_stays_the_function_after_the_loader_package_is_used(tmp_path):
+    # Regression: importing netcheck.load (the package) used to replace netcheck.load (the
+    # function) after the first call.
+    from netcheck.load import load_snapshot  # noqa: F401
+
+    assert callable(netcheck.load)
+    import importlib
+
+    importlib.import_module("netcheck.load")
+    assert callable(netcheck.load)
