@@ -5,7 +5,7 @@ transitive), transit gateway (isolation, blackhole, AZ), gateway endpoints, VGW/
 from __future__ import annotations
 
 import pytest
-from strategies import Builder, egress, ingress, inbound, outbound, ports, route, tgw_route
+from strategies import Builder, egress, inbound, ingress, outbound, ports, route, tgw_route
 
 from netcheck.api import Snapshot, Verdict
 from netcheck.model import TCP
