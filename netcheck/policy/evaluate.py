@@ -216,7 +216,44 @@ class _Run:
         then(answer)
 
 
+def isolate_groups(net: Network, names: Sequence[str]) -> Network:
+    """`net` with every interface that carries one of the named security groups keeping only
+    those groups (`isolate_security_groups`). Other interfaces are unchanged."""
+    keys = set(names)
+    groups = {
+        g.id
+        for g in net.security_groups
+        if g.id in keys or g.group_name in keys or (g.name is not None and g.name in keys)
+    }
+    enis = tuple(
+        e.model_copy(update={"group_ids": tuple(g for g in e.group_ids if g in groups)})
+        if groups & set(e.group_ids)
+        else e
+        for e in net.network_interfaces
+    )
+    fields = {name: getattr(net, name) for name in type(net).model_fields}
+    # A fresh object (not model_copy) so that no cached lookup of the original survives.
+    return type(net)(**{**fields, "network_interfaces": enis})
+
+
 def _reachability(run: _Run, rule: Rule) -> None:
+    assert rule.from_ is not None and rule.to is not None
+    if rule.isolate_security_groups:
+        from netcheck.api import Snapshot
+
+        # Answers are per network: the port caches start empty and are put back after.
+        saved = run.engine, run.closed, run.open_ports
+        run.engine = Snapshot(isolate_groups(run.net, rule.isolate_security_groups))
+        run.closed, run.open_ports = {}, {}
+        try:
+            _questions(run, rule)
+        finally:
+            run.engine, run.closed, run.open_ports = saved
+        return
+    _questions(run, rule)
+
+
+def _questions(run: _Run, rule: Rule) -> None:
     assert rule.from_ is not None and rule.to is not None
     froms = resolve_side(run.net, rule.from_)
     tos = resolve_side(run.net, rule.to)

@@ -184,6 +184,13 @@ class Rule(_Strict):
     one_way: bool = Field(
         default=False, description="Check the forward packet only (no reply needed)."
     )
+    isolate_security_groups: list[str] = Field(
+        default_factory=list,
+        description="Judge these security groups alone (id, group name or Name tag): every "
+        "interface that carries one keeps only those groups for the question. Security groups "
+        "allow the union of their rules, so a path found this way exists in the real network "
+        "and is allowed by these groups' own rules.",
+    )
     pairs: Literal["all", "same-vpc"] = Field(
         default="all",
         description="When both sides are selectors: query every pair, or only pairs in the "
