@@ -11,13 +11,13 @@ returns `None` for a value it could not read, so the caller carries on with the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from netcheck.errors import Diagnostic, Severity
 from netcheck.model import Provenance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loc:
     """A place in the input: file, JSON path (`$.RouteTables[3].Routes[1]`), resource id."""
 
@@ -25,14 +25,15 @@ class Loc:
     path: str = "$"
     resource_id: str | None = None
 
+    # Plain constructors rather than dataclasses.replace: this is the loader's hot path.
     def key(self, name: str) -> Loc:
-        return replace(self, path=f"{self.path}.{name}")
+        return Loc(self.file, f"{self.path}.{name}", self.resource_id)
 
     def index(self, i: int) -> Loc:
-        return replace(self, path=f"{self.path}[{i}]")
+        return Loc(self.file, f"{self.path}[{i}]", self.resource_id)
 
     def rid(self, resource_id: str | None) -> Loc:
-        return replace(self, resource_id=resource_id)
+        return Loc(self.file, self.path, resource_id)
 
     def provenance(self) -> Provenance:
         return Provenance(file=self.file, path=self.path, resource_id=self.resource_id)

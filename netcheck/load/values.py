@@ -87,6 +87,12 @@ def opt_dict(obj: Json, key: str, loc: Loc, c: Collector) -> Json | None:
     return _typed(obj, key, loc, c, dict)
 
 
+def nested_str(obj: Json, key: str, field: str, loc: Loc, c: Collector) -> str | None:
+    """`obj[key][field]` as a string (e.g. `CidrBlockState.State`), None when absent."""
+    inner = opt_dict(obj, key, loc, c)
+    return None if inner is None else opt_str(inner, field, loc.key(key), c)
+
+
 def items(obj: Json, key: str, loc: Loc, c: Collector) -> Iterator[tuple[Any, Loc]]:
     """The elements of list field `key` with their locations (nothing when absent)."""
     value = _typed(obj, key, loc, c, list)

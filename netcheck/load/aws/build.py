@@ -182,14 +182,15 @@ def build_network(
     tables = _refine_endpoint_routes(tables, endpoints)
 
     eni_ids = {e.id for e in enis}
+    by_owner: dict[str, set[str]] = defaultdict(set)
+    for e in enis:
+        if e.owner_id:
+            by_owner[e.owner_id].add(e.id)
     instances = [
         i.model_copy(
             update={
                 "interface_ids": tuple(
-                    sorted(
-                        {x for x in i.interface_ids if x in eni_ids}
-                        | {e.id for e in enis if e.owner_id == i.id}
-                    )
+                    sorted({x for x in i.interface_ids if x in eni_ids} | by_owner.get(i.id, set()))
                 )
             }
         )

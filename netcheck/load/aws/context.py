@@ -87,8 +87,10 @@ class Ctx:
             )
 
     def check_expectations(self, present: set[str]) -> None:
+        # Ids read from the input but not built had an error of their own: no cascade.
+        broken = {r.id for records in self.raw.values() for r in records} - present
         for e in self.expectations:
-            if e.ref_id in present:
+            if e.ref_id in present or (e.ref_id in broken and e.ref_id not in self.left_out):
                 continue
             severity = e.severity
             if e.ref_id in self.left_out:

@@ -86,7 +86,7 @@ def owner_of(d: Json, instance_id: str | None) -> tuple[Kind, str | None]:
         if m:
             return kind, m.group(1) or None
     itype = d.get("InterfaceType")
-    if itype in _TYPE_KINDS:
+    if isinstance(itype, str) and itype in _TYPE_KINDS:
         return _TYPE_KINDS[itype], None
     if instance_id:
         return Kind.INSTANCE, instance_id
@@ -134,7 +134,8 @@ def _ipv6(d: Json, loc: Loc, ctx: Ctx) -> tuple[IPv6Address, ...]:
 def _interface(r: Raw, ctx: Ctx, **defaults: Any) -> NetworkInterface | None:
     d, loc, c = r.data, r.loc, ctx.c
     attachment = opt_dict(d, "Attachment", loc, c) or {}
-    instance_id = attachment.get("InstanceId") or defaults.pop("instance_id", None)
+    instance_id = opt_str(attachment, "InstanceId", loc.key("Attachment"), c)
+    instance_id = instance_id or defaults.pop("instance_id", None)
     subnet_id = req_str(d, "SubnetId", loc, c)
     vpc_id = req_str(d, "VpcId", loc, c)
     addresses = _addresses(d, loc, ctx)

@@ -20,6 +20,7 @@ from netcheck.load.values import (
     cidr4,
     cidr6,
     icmp_value,
+    nested_str,
     objects,
     opt_bool,
     opt_dict,
@@ -52,7 +53,7 @@ _ASSOCIATED = ("associated", None)
 def _ipv6_blocks(data: Json, loc: Loc, ctx: Ctx) -> tuple[IPv6Network, ...]:
     out = []
     for assoc, where in objects(data, "Ipv6CidrBlockAssociationSet", loc, ctx.c):
-        state = (assoc.get("Ipv6CidrBlockState") or {}).get("State")
+        state = nested_str(assoc, "Ipv6CidrBlockState", "State", where, ctx.c)
         if state not in _ASSOCIATED:
             continue
         net = cidr6(assoc.get("Ipv6CidrBlock"), where.key("Ipv6CidrBlock"), ctx.c)
@@ -72,7 +73,7 @@ def read_vpcs(ctx: Ctx) -> list[Vpc]:
             if primary is not None:
                 blocks.append(primary)
         for assoc, where in objects(d, "CidrBlockAssociationSet", loc, ctx.c):
-            state = (assoc.get("CidrBlockState") or {}).get("State")
+            state = nested_str(assoc, "CidrBlockState", "State", where, ctx.c)
             if state not in _ASSOCIATED:
                 continue
             net = cidr4(assoc.get("CidrBlock"), where.key("CidrBlock"), ctx.c)
@@ -211,7 +212,7 @@ def read_route_tables(ctx: Ctx) -> list[RouteTable]:
         gateway_ids: list[str] = []
         for assoc, where in objects(d, "Associations", loc, c):
             check_fields(assoc, keys.ROUTE_TABLE_ASSOCIATION, where, c)
-            state = (assoc.get("AssociationState") or {}).get("State", "associated")
+            state = nested_str(assoc, "AssociationState", "State", where, c) or "associated"
             if state not in ("associated", "associating"):
                 continue
             main = main or opt_bool(assoc, "Main", where, c)
