@@ -63,6 +63,9 @@ class Blocker(_Frozen):
     message: str
     path: int | None = None
     direction: str = "forward"
+    # True when packets of the query really are dropped here; False when this is the first
+    # hop of a candidate path that no packet of the query gets past.
+    observed: bool = False
 
 
 class Proof(_Frozen):

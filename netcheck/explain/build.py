@@ -92,7 +92,10 @@ def build_answer(network: Network, query: Query, outcome: Outcome, *, check: boo
                 return Answer(
                     verdict=Verdict.UNKNOWN,
                     query=query,
-                    reason=f"internal disagreement between the solver and the concrete walker (bug): {why}",
+                    reason=(
+                        "internal disagreement between the solver and the concrete walker "
+                        f"(bug): {why}"
+                    ),
                 )
         return Answer(verdict=Verdict.REACHABLE, query=query, witness=witness_of(outcome.found))
     if outcome.verdict == "unknown":
@@ -110,6 +113,7 @@ def build_answer(network: Network, query: Query, outcome: Outcome, *, check: boo
             message=b.message,
             path=b.path,
             direction=b.direction,
+            observed=b.observed,
         )
         for b in outcome.blockers
     )

@@ -205,7 +205,17 @@ def resolve_destination(network: Network, text: str) -> Destination:
             for e in network.network_interfaces
             if any(a in net for a in e.addresses) or any(a in net for a in e.public_ips)
         )
-        return Destination(cidrs=(net,), interface_ids=tuple(inside), internet=True, onprem=True)
+        # An outside address may also be a service behind a gateway endpoint (S3, DynamoDB).
+        services = tuple(
+            e.id for e in network.vpc_endpoints if e.endpoint_type is VpcEndpointType.GATEWAY
+        )
+        return Destination(
+            cidrs=(net,),
+            interface_ids=tuple(inside),
+            internet=True,
+            onprem=True,
+            service_ids=services,
+        )
     r = _lookup(network, text)
     if isinstance(r, VpcEndpoint) and r.endpoint_type is VpcEndpointType.GATEWAY:
         return Destination(service_ids=(r.id,))

@@ -169,7 +169,7 @@ def _blocker_for_step(
 _NO_PASS = {
     "ENI_SG_RULES_MISMATCH": "no rule allows the packet",
     "SUBNET_ACL_RESTRICTION": "no entry allows the packet",
-    "NO_ROUTE_TO_DESTINATION": "the packet does not take this route (another route or none matches)",
+    "NO_ROUTE_TO_DESTINATION": "the packet does not take this route (another or none matches)",
     "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS": "the source has no public IP address",
     "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS": "the destination is not a mapped public IP",
     "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR": "the destination is outside the peer VPC's CIDR blocks",
@@ -270,9 +270,10 @@ class Engine:
                 BlockerValue(
                     path.end.component_id or "?",
                     path.end.code or "NO_PATH",
-                    None,
+                    _last_rule(path),
                     path.end.reason,
                     i,
+                    observed=True,
                 )
             )
             return False
@@ -324,10 +325,11 @@ class Engine:
                                 BlockerValue(
                                     rp.end.component_id or "?",
                                     rp.end.code or "NO_PATH",
-                                    None,
+                                    _last_rule(rp),
                                     "return path: " + rp.end.reason,
                                     i,
                                     "return",
+                                    observed=True,
                                 )
                             )
                     elif ok:
@@ -437,14 +439,23 @@ class Engine:
             self.out.smt2_files.append(str(f))
 
     def _dedupe(self) -> None:
-        seen: set[tuple[str, str, str | None, str]] = set()
+        """Drop repeats; blockers where packets really end come first."""
+        seen: set[tuple[str, str, str | None, str, str]] = set()
         kept: list[BlockerValue] = []
-        for b in self.out.blockers:
-            key = (b.component_id, b.code, b.rule, b.direction)
+        for b in sorted(self.out.blockers, key=lambda b: not b.observed):
+            key = (b.component_id, b.code, b.rule, b.message, b.direction)
             if key not in seen:
                 seen.add(key)
                 kept.append(b)
         self.out.blockers = kept
+
+
+def _last_rule(path: Path) -> str | None:
+    """The rule that sent a dropped packet where it died (e.g. the blackhole route)."""
+    for st in reversed(path.steps):
+        if st.rules:
+            return st.rules[0].rule if len(st.rules) == 1 else None
+    return None
 
 
 def _first_addresses(addresses: tuple, cidrs: tuple, internet: bool) -> list[IPv4Address]:

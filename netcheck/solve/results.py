@@ -44,6 +44,9 @@ class BlockerValue:
     message: str
     path: int | None = None
     direction: str = "forward"
+    # True when packets of the query really end here (a satisfiable drop); False when this is
+    # the first hop of a candidate path that no packet of the query gets past.
+    observed: bool = False
 
 
 @dataclass
