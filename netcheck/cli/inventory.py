@@ -62,6 +62,8 @@ def _guard(func: F) -> F:
         debug = bool(kwargs.get("debug"))
         try:
             return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
         except NetcheckError as exc:
             fail(exc, debug=debug)
         except OSError as exc:
