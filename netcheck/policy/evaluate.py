@@ -87,8 +87,12 @@ def fix_hint(rule: Rule, path: Sequence[Hop], blockers: Sequence[BlockerInfo]) -
         for h in path:
             what = _HINT_KINDS.get(h.kind)
             if what and h.action != "deny":
-                rule_text = f" rule {h.rule}" if h.rule else ""
-                item = f"{what} {h.component_id}{rule_text}"
+                if h.kind == "security-group" and h.rule:
+                    item = f"security group rule {h.rule}"  # the hop's component is the ENI
+                elif h.kind == "route-table" and h.rule:
+                    item = f"route table {h.component_id} route {h.rule}"
+                else:
+                    item = f"{what} {h.component_id}" + (f" rule {h.rule}" if h.rule else "")
                 if item not in seen:
                     seen.append(item)
         if seen:
