@@ -270,3 +270,29 @@ def test_output_is_deterministic():
     assert a == b
     ids = [(f["rule_id"], f["resource_id"]) for f in a["findings"]]
     assert ids == sorted(ids)
+
+
+def test_rule_naming_an_unknown_endpoint_is_a_rule_error(tmp_path):
+    body = """\
+    - id: XY-003
+      title: Nothing reaches the payments host
+      severity: high
+      rationale: It does not exist in this snapshot.
+      from: internet
+      to: payments-host
+      expect: unreachable
+    """
+    result = check(load(CLEAN), load_rules(rules_file(tmp_path, body)))
+    assert result.exit_code == 2
+    (d,) = result.errors
+    assert "unknown endpoint 'payments-host'" in d.message and d.message.startswith("XY-003")
+    res = run(["check", str(CLEAN), "--no-builtin", "--rules", str(tmp_path / "custom.yaml")])
+    assert res.exit_code == 2 and "payments-host" in res.output
+
+
+def test_several_snapshots_in_one_run():
+    res = run(["check", str(CLEAN), str(SSH_OPEN), "--select", "NC-001", "-f", "json"])
+    assert res.exit_code == 1
+    doc = json.loads(res.output)
+    assert doc["snapshots"] == [str(CLEAN), str(SSH_OPEN)]
+    assert [f["snapshot"] for f in doc["findings"]] == [str(SSH_OPEN)]
