@@ -350,8 +350,8 @@ def _search(
         w = getattr(answer, "witness", None)
         port = w.packet.dst_port if verdict == "reachable" and w is not None else None
         hit = [s for s in specs if port is not None and s[0][0] <= port <= s[0][1]]
-        if hit:
-            run.judge(rule, subject, question(hit[0][1]), answer)
+        for spec in hit:  # overlapping entries all hold the witness port
+            run.judge(rule, subject, question(spec[1]), answer)
         if port is None:  # unknown: halve
             mid = len(specs) // 2
             _search(run, rule, subject, question, specs[:mid])
