@@ -13,8 +13,11 @@ Import as `from strategies import networks` (pytest puts `tests/` on `sys.path`)
 
 from __future__ import annotations
 
+from functools import cache
 from ipaddress import IPv4Address, IPv4Network, ip_network
-from typing import Any
+from typing import Any, NamedTuple
+
+from hypothesis import strategies as st
 
 from netcheck.model import (
     ICMP,
@@ -442,3 +445,380 @@ def from_eni(eni_id: str) -> Origin:
 
 INTERNET = Origin(kind=OriginKind.INTERNET)
 ONPREM = Origin(kind=OriginKind.ONPREM)
+
+
+# -- hypothesis strategies ----------------------------------------------------------------------
+
+AZS = ("us-east-1a", "us-east-1b")
+S3_PREFIX_LIST = "pl-s3"
+S3_RANGE = "52.216.0.0/15"
+ONPREM_RANGE = "192.168.0.0/16"
+INTERNET_HOSTS = ("8.8.8.8", "1.1.1.1", "52.216.4.4")
+COMMON_PORTS = (22, 80, 443, 1024, 3306, 49152, 65535)
+# Addresses a NACL / SG / route CIDR is drawn from (so that matches actually happen).
+_WIDE_CIDRS = ("0.0.0.0/0", "10.0.0.0/8", "8.8.8.0/24", S3_RANGE, ONPREM_RANGE)
+
+
+_SRC_PORTS = st.sampled_from((49152, 40000, 1000, 0)) | st.integers(0, 65535)
+_DST_PORTS = (
+    st.sampled_from(COMMON_PORTS * 3 + (8080,))
+    | st.sampled_from(COMMON_PORTS)
+    | st.integers(0, 65535)
+)
+
+
+def _chance(draw: st.DrawFn, yes: int, no: int) -> bool:
+    """True with odds yes:no (hypothesis biases small integers, so sample a list)."""
+    return draw(_odds(yes, no))
+
+
+@cache
+def _odds(yes: int, no: int) -> st.SearchStrategy[bool]:
+    return st.sampled_from([True] * yes + [False] * no)
+
+
+def _vpc_cidr(i: int) -> str:
+    return f"10.{i}.0.0/16"
+
+
+@st.composite
+def _port_range(draw: st.DrawFn) -> PortRange | None:
+    choice = draw(st.integers(0, 3))
+    if choice == 0:
+        return None
+    if choice == 1:
+        return PortRange(start=1024, end=65535)
+    p = draw(st.sampled_from(COMMON_PORTS))
+    return PortRange(start=p, end=p)
+
+
+@st.composite
+def _filter_protocol(draw: st.DrawFn) -> tuple[int, PortRange | None, tuple[int, int] | None]:
+    protocol = draw(st.sampled_from((-1, TCP, -1, TCP, UDP, ICMP, 47)))
+    port_range = draw(_port_range()) if protocol in (TCP, UDP) else None
+    icmp_tc = draw(st.sampled_from(((-1, -1), (8, -1), (0, 0)))) if protocol == ICMP else None
+    return protocol, port_range, icmp_tc
+
+
+@st.composite
+def _nacl_entries(draw: st.DrawFn, cidr_pool: tuple[str, ...]) -> tuple[NaclEntry, ...]:
+    if _chance(draw, 1, 1):
+        return ALLOW_ALL_ACL
+    out: list[NaclEntry] = []
+    for direction in (Direction.INGRESS, Direction.EGRESS):
+        numbers = draw(st.lists(st.sampled_from(range(10, 210, 10)), max_size=4, unique=True))
+        for n in numbers:
+            protocol, port_range, icmp_tc = draw(_filter_protocol())
+            out.append(
+                nacl_entry(
+                    n,
+                    direction,
+                    draw(st.sampled_from(("allow", "allow", "allow", "deny"))),
+                    draw(st.sampled_from(cidr_pool)),
+                    protocol=protocol,
+                    port_range=port_range,
+                    icmp=icmp_tc,
+                )
+            )
+    draw(st.randoms()).shuffle(out)  # input order must not matter
+    return tuple(out)
+
+
+@st.composite
+def _sg_rules(
+    draw: st.DrawFn, direction: Direction, cidr_pool: tuple[str, ...], group_ids: tuple[str, ...]
+) -> tuple[SecurityGroupRule, ...]:
+    if direction is Direction.EGRESS and _chance(draw, 4, 1):
+        return (sg_rule(direction),)
+    rules = []
+    if _chance(draw, 1, 1):
+        wide = draw(st.sampled_from(("0.0.0.0/0", "10.0.0.0/8")))
+        rules.append(sg_rule(direction, draw(st.sampled_from((-1, TCP))), cidr=wide))
+    for _ in range(draw(st.sampled_from((1, 2, 0)))):
+        protocol, port_range, icmp_tc = draw(_filter_protocol())
+        peer = draw(st.sampled_from(("cidr", "wide", "cidr", "group", "wide", "prefix-list")))
+        kw: dict[str, Any] = {}
+        if peer == "group":
+            kw["group"] = draw(st.sampled_from(group_ids))
+        elif peer == "prefix-list":
+            kw["prefix_list"] = S3_PREFIX_LIST
+        elif peer == "wide":
+            kw["cidr"] = draw(st.sampled_from(("0.0.0.0/0", "10.0.0.0/8")))
+        else:
+            kw["cidr"] = draw(st.sampled_from(cidr_pool))
+        rules.append(sg_rule(direction, protocol, port_range, icmp=icmp_tc, **kw))
+    return tuple(rules)
+
+
+@st.composite
+def networks(draw: st.DrawFn) -> Network:
+    """A small random but valid network: 1-3 VPCs (10.i.0.0/16), 1-3 subnets each in 1-2
+    AZs, interfaces (some public), NAT gateways, IGWs, route tables with random routes (local,
+    IGW, NAT, peering, TGW, VGW, gateway endpoint, appliance, blackhole, missing targets),
+    random NACLs and security groups (CIDR, prefix-list and group-reference rules), optional
+    peering, a transit gateway with route tables, a VGW with or without known on-prem ranges."""
+    b = Builder()
+    b.prefix_list(S3_PREFIX_LIST, S3_RANGE)
+    n_vpcs = draw(st.integers(1, 3))
+    vpcs = [f"vpc-{i}" for i in range(1, n_vpcs + 1)]
+    cidr_pool = (*_WIDE_CIDRS, *(_vpc_cidr(i) for i in range(1, n_vpcs + 1)), "10.1.1.0/24")
+    subnets: dict[str, list[Subnet]] = {}
+    for i, vpc in enumerate(vpcs, start=1):
+        b.vpc(vpc, _vpc_cidr(i))
+        if _chance(draw, 3, 1):
+            b.igw(f"igw-{i}", vpc)
+        subnets[vpc] = []
+        for j in range(1, draw(st.integers(1, 3)) + 1):
+            subnets[vpc].append(
+                b.subnet(f"subnet-{i}-{j}", vpc, f"10.{i}.{j}.0/24", draw(st.sampled_from(AZS)))
+            )
+    # Peering, TGW, VGW, endpoints.
+    pcxs = []
+    for a in range(1, n_vpcs + 1):
+        for c in range(a + 1, n_vpcs + 1):
+            if draw(st.booleans()):
+                status = draw(st.sampled_from(("active", "active", "pending-acceptance")))
+                pcxs.append(b.pcx(f"pcx-{a}{c}", f"vpc-{a}", f"vpc-{c}", status=status).id)
+    has_tgw = draw(st.booleans())
+    attachments: list[str] = []
+    if has_tgw:
+        b.tgw("tgw-1")
+        for i, vpc in enumerate(vpcs, start=1):
+            if _chance(draw, 1, 3):
+                continue
+            by_az: dict[str, str] = {}
+            for s in subnets[vpc]:
+                by_az.setdefault(s.availability_zone, s.id)
+            chosen = draw(
+                st.lists(st.sampled_from(sorted(by_az.values())), min_size=1, unique=True)
+            )
+            attachments.append(
+                b.tgw_vpc_attachment(f"tgw-attach-{i}", "tgw-1", vpc, *sorted(chosen)).id
+            )
+    has_vgw = draw(st.booleans())
+    if has_vgw:
+        b.vgw("vgw-1", vpcs[0])
+        b.vpn("vpn-1", *((ONPREM_RANGE,) if draw(st.booleans()) else ()), vgw="vgw-1")
+    if has_tgw and draw(st.booleans()):
+        b.vpn("vpn-2", "192.168.128.0/17", tgw="tgw-1")
+        attachments.append(b.tgw_vpn_attachment("tgw-attach-vpn", "tgw-1", "vpn-2").id)
+    if draw(st.booleans()):
+        b.gateway_endpoint("vpce-s3", vpcs[0], "com.amazonaws.us-east-1.s3", S3_PREFIX_LIST)
+    # Interfaces, security groups, NAT gateways.
+    group_ids = tuple(f"sg-{k}" for k in range(1, draw(st.integers(1, 3)) + 1))
+    nats: dict[str, list[str]] = {vpc: [] for vpc in vpcs}
+    public_octet = iter(range(1, 250))
+    for vpc in vpcs:
+        for s in subnets[vpc]:
+            base = s.cidr_block.network_address
+            for k in range(draw(st.sampled_from((1, 2, 0)))):
+                public = f"3.0.0.{next(public_octet)}" if _chance(draw, 1, 1) else None
+                groups = draw(
+                    st.lists(st.sampled_from(group_ids), min_size=1, max_size=2, unique=True)
+                )
+                b.eni(
+                    f"eni-{s.id[7:]}-{k}",
+                    s.id,
+                    str(base + 10 + k),
+                    *sorted(groups),
+                    public=public,
+                    source_dest_check=_chance(draw, 5, 1),
+                )
+            if _chance(draw, 1, 2):
+                public = f"3.0.0.{next(public_octet)}" if _chance(draw, 3, 1) else None
+                nats[vpc].append(b.nat(f"nat-{s.id[7:]}", s.id, str(base + 100), public).id)
+    for g in group_ids:
+        b.sg(
+            g,
+            None,
+            *draw(_sg_rules(Direction.INGRESS, cidr_pool, group_ids)),
+            *draw(_sg_rules(Direction.EGRESS, cidr_pool, group_ids)),
+        )
+    # NACLs and route tables.
+    for i, vpc in enumerate(vpcs, start=1):
+        b.acl(f"acl-default-{vpc}", vpc, *draw(_nacl_entries(cidr_pool)))
+        extra_acl = draw(st.booleans())
+        if extra_acl:
+            b.acl(f"acl-{i}", vpc, *draw(_nacl_entries(cidr_pool)))
+        targets = _route_targets(i, vpc, nats[vpc], pcxs, has_tgw, has_vgw)
+        b.main_routes(vpc, *draw(_routes(targets, n_vpcs)))
+        extra_rtb = draw(st.booleans())
+        if extra_rtb:
+            b.route_table(f"rtb-{i}", vpc, *draw(_routes(targets, n_vpcs)))
+        # Re-point subnets at the extra table / ACL (the builder made them with the defaults).
+        for s in subnets[vpc]:
+            rtb = f"rtb-{i}" if extra_rtb and draw(st.booleans()) else f"rtb-main-{vpc}"
+            acl = f"acl-{i}" if extra_acl and draw(st.booleans()) else f"acl-default-{vpc}"
+            b._replace(
+                "subnets",
+                s.model_copy(
+                    update={
+                        "route_table_id": rtb,
+                        "network_acl_id": acl,
+                        "route_table_is_main": rtb.startswith("rtb-main"),
+                    }
+                ),
+            )
+    if has_tgw:
+        _tgw_route_tables(draw, b, attachments, n_vpcs)
+    onprem = ("172.20.0.0/16",) if _chance(draw, 1, 3) else ()
+    return b.build(onprem=onprem)
+
+
+def _route_targets(
+    i: int, vpc: str, nats: list[str], pcxs: list[str], has_tgw: bool, has_vgw: bool
+) -> list[tuple[str, str | None]]:
+    """(target kind, target id) pairs a route of VPC `i` may use, including missing ones."""
+    targets: list[tuple[str, str | None]] = [
+        ("internet-gateway", f"igw-{i}"),  # missing when the VPC drew no IGW
+        ("nat-gateway", "nat-missing"),
+        ("network-interface", "eni-appliance"),
+    ]
+    targets += [("nat-gateway", n) for n in nats]
+    targets += [("vpc-peering-connection", p) for p in pcxs if str(i) in p[4:6]]
+    if has_tgw:
+        targets.append(("transit-gateway", "tgw-1"))
+    if has_vgw and i == 1:
+        targets.append(("virtual-private-gateway", "vgw-1"))
+    return targets
+
+
+@st.composite
+def _routes(
+    draw: st.DrawFn, targets: list[tuple[str, str | None]], n_vpcs: int
+) -> tuple[Route, ...]:
+    destinations = [
+        "0.0.0.0/0",
+        "8.8.8.0/24",
+        "10.0.0.0/8",
+        ONPREM_RANGE,
+        "172.20.0.0/16",
+        *(_vpc_cidr(k) for k in range(1, n_vpcs + 1)),
+        "10.1.1.0/24",
+    ]
+    chosen = draw(st.lists(st.sampled_from(destinations), max_size=4, unique=True))
+    out = []
+    for dest in chosen:
+        kind, target = draw(st.sampled_from(targets))
+        state = "blackhole" if _chance(draw, 1, 7) else "active"
+        out.append(route(dest, kind, target, state=state))
+    if _chance(draw, 1, 3):
+        out.append(route(S3_PREFIX_LIST, "gateway-endpoint", "vpce-s3"))
+    return tuple(out)
+
+
+def _tgw_route_tables(draw: st.DrawFn, b: Builder, attachments: list[str], n_vpcs: int) -> None:
+    tables = [f"tgw-rtb-{k}" for k in range(1, draw(st.integers(1, 2)) + 1)]
+    assoc: dict[str, list[str]] = {t: [] for t in tables}
+    for att in attachments:
+        if _chance(draw, 4, 1):
+            assoc[draw(st.sampled_from(tables))].append(att)
+    for t in tables:
+        props = draw(st.lists(st.sampled_from(attachments), unique=True)) if attachments else []
+        statics = []
+        dests = ["0.0.0.0/0", *(_vpc_cidr(k) for k in range(1, n_vpcs + 1)), "10.1.1.0/24"]
+        for dest in draw(st.lists(st.sampled_from(dests), max_size=2, unique=True)):
+            if attachments and draw(st.booleans()):
+                statics.append(tgw_route(dest, draw(st.sampled_from(attachments))))
+            else:
+                statics.append(tgw_route(dest, state="blackhole"))
+        b.tgw_route_table(
+            t,
+            "tgw-1",
+            *statics,
+            associations=tuple(sorted(assoc[t])),
+            propagations=tuple(sorted(props)),
+        )
+
+
+def _addresses(network: Network) -> list[str]:
+    """Addresses worth sending to: the network's own (private, public, NAT), hosts on the
+    internet and on-prem, and a few unowned addresses inside the VPCs."""
+    out = {str(a) for e in network.network_interfaces for a in e.addresses}
+    out |= {str(a) for e in network.network_interfaces for a in e.public_ips}
+    out |= set(INTERNET_HOSTS) | {"192.168.1.7", "172.20.0.9", "10.9.9.9"}
+    out |= {str(s.cidr_block.network_address + 99) for s in network.subnets}
+    out |= {f"10.{i}.200.1" for i in range(1, len(network.vpcs) + 1)}
+    return sorted(out)
+
+
+@st.composite
+def packets(
+    draw: st.DrawFn, network: Network, src: str | None = None, dst: str | None = None
+) -> Packet:
+    """A packet biased towards the network's addresses and common ports; `src` / `dst` fix
+    the addresses."""
+    pool = _addresses(network)
+    src_ip = src or draw(st.sampled_from(pool))
+    dst_ip = dst or draw(st.sampled_from(pool))
+    protocol = draw(st.sampled_from((TCP, TCP, TCP, UDP, ICMP, 47)))
+    if protocol in (TCP, UDP):
+        return Packet(
+            src_ip=src_ip,  # type: ignore[arg-type]
+            dst_ip=dst_ip,  # type: ignore[arg-type]
+            protocol=protocol,
+            src_port=draw(_SRC_PORTS),
+            dst_port=draw(_DST_PORTS),
+        )
+    if protocol == ICMP:
+        return Packet(
+            src_ip=src_ip,  # type: ignore[arg-type]
+            dst_ip=dst_ip,  # type: ignore[arg-type]
+            protocol=ICMP,
+            icmp_type=draw(st.sampled_from((8, 0, 3))),
+            icmp_code=draw(st.sampled_from((0, 1))),
+        )
+    return Packet(src_ip=src_ip, dst_ip=dst_ip, protocol=protocol)  # type: ignore[arg-type]
+
+
+@st.composite
+def queries(draw: st.DrawFn, network: Network) -> tuple[Origin, Packet]:
+    """An origin and a packet that suits it (mostly: an interface sends from its own address
+    to another interface or a public host, the internet from a public host to a public IP of
+    the network, on-prem from an on-prem host)."""
+    kind = draw(st.sampled_from(("interface",) * 6 + ("internet", "onprem")))
+    private = sorted({str(a) for e in network.network_interfaces for a in e.addresses})
+    public = sorted({str(a) for e in network.network_interfaces for a in e.public_ips})
+    same_vpc: list[str] = []
+    if kind == "interface" and network.network_interfaces:
+        eni = draw(st.sampled_from(network.network_interfaces))
+        src = str(eni.primary_address) if _chance(draw, 9, 1) else None
+        dst_pool = draw(
+            st.sampled_from(("same-vpc", "private", "same-vpc", "public", "internet", "any"))
+        )
+        same_vpc = sorted(
+            {
+                str(a)
+                for e in network.network_interfaces
+                if e.vpc_id == eni.vpc_id
+                for a in e.addresses
+            }
+        )
+    elif kind == "onprem":
+        ranges = [str(c.network_address + 7) for c in network.declared_onprem_cidrs()]
+        src = draw(st.sampled_from(ranges or ["192.168.1.7"]))
+        dst_pool = draw(st.sampled_from(("private", "any")))
+    else:
+        src = draw(st.sampled_from(INTERNET_HOSTS))
+        dst_pool = draw(st.sampled_from(("public", "public", "any")))
+    pools = {"private": private, "public": public, "internet": list(INTERNET_HOSTS)}
+    pools["same-vpc"] = same_vpc
+    dst = draw(st.sampled_from(pools.get(dst_pool) or _addresses(network)))
+    origin = from_eni(eni.id) if kind == "interface" and network.network_interfaces else None
+    if origin is None:
+        origin = ONPREM if kind == "onprem" else INTERNET
+    return origin, draw(packets(network, src, dst))
+
+
+class Case(NamedTuple):
+    network: Network
+    origin: Origin
+    packet: Packet
+
+
+@st.composite
+def network_and_packet(draw: st.DrawFn) -> Case:
+    """A random network with a query on it: `Case(network, origin, packet)`."""
+    network = draw(networks())
+    origin, packet = draw(queries(network))
+    return Case(network, origin, packet)
