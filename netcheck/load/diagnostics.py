@@ -11,21 +11,37 @@ returns `None` for a value it could not read, so the caller carries on with the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from netcheck.errors import Diagnostic, Severity
 from netcheck.model import Provenance
 
 
-@dataclass(frozen=True, slots=True)
 class Loc:
-    """A place in the input: file, JSON path (`$.RouteTables[3].Routes[1]`), resource id."""
+    """A place in the input: file, JSON path (`$.RouteTables[3].Routes[1]`), resource id.
 
-    file: str
-    path: str = "$"
-    resource_id: str | None = None
+    Immutable by convention. A slotted class with a plain `__init__` rather than a frozen
+    dataclass: one is made per JSON element, so construction speed matters."""
 
-    # Plain constructors rather than dataclasses.replace: this is the loader's hot path.
+    __slots__ = ("file", "path", "resource_id")
+
+    def __init__(self, file: str, path: str = "$", resource_id: str | None = None) -> None:
+        self.file = file
+        self.path = path
+        self.resource_id = resource_id
+
+    def __repr__(self) -> str:
+        return f"Loc({self.file!r}, {self.path!r}, {self.resource_id!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Loc) and (self.file, self.path, self.resource_id) == (
+            other.file,
+            other.path,
+            other.resource_id,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.path, self.resource_id))
+
     def key(self, name: str) -> Loc:
         return Loc(self.file, f"{self.path}.{name}", self.resource_id)
 

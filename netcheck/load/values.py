@@ -8,6 +8,7 @@ building blocks (`IPv4Network`, `PortRange`, protocol numbers, tag dicts).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from ipaddress import (
     IPv4Address,
     IPv4Network,
@@ -95,9 +96,17 @@ def nested_str(obj: Json, key: str, field: str, loc: Loc, c: Collector) -> str |
 
 def items(obj: Json, key: str, loc: Loc, c: Collector) -> Iterator[tuple[Any, Loc]]:
     """The elements of list field `key` with their locations (nothing when absent)."""
-    value = _typed(obj, key, loc, c, list)
-    for i, item in enumerate(value or ()):
-        yield item, loc.key(key).index(i)
+    value = obj.get(key)
+    if not value:
+        if value is not None and not isinstance(value, list):
+            _typed(obj, key, loc, c, list)
+        return
+    if not isinstance(value, list):
+        _typed(obj, key, loc, c, list)
+        return
+    base = loc.key(key)
+    for i, item in enumerate(value):
+        yield item, base.index(i)
 
 
 def objects(obj: Json, key: str, loc: Loc, c: Collector) -> Iterator[tuple[Json, Loc]]:
@@ -163,16 +172,24 @@ def cidr_any(text: object, loc: Loc, c: Collector) -> IPv4Network | IPv6Network 
     return _network(text, loc, c, None)
 
 
+@lru_cache(maxsize=65536)
+def _parse_network(text: str) -> IPv4Network | IPv6Network | str:
+    """A network, or the reason it is invalid (cached: snapshots repeat the same CIDRs)."""
+    try:
+        return ip_network(text, strict=True)
+    except ValueError as exc:
+        return str(exc)
+
+
 def _network(
     text: object, loc: Loc, c: Collector, family: str | None
 ) -> IPv4Network | IPv6Network | None:
     if not isinstance(text, str):
         c.error(f"invalid CIDR {text!r}: expected a string", loc)
         return None
-    try:
-        net = ip_network(text, strict=True)
-    except ValueError as exc:
-        c.error(f"invalid CIDR {text!r}: {exc}", loc)
+    net = _parse_network(text)
+    if isinstance(net, str):
+        c.error(f"invalid CIDR {text!r}: {net}", loc)
         return None
     if (family == "IPv4" and net.version != 4) or (family == "IPv6" and net.version != 6):
         c.error(f"invalid CIDR {text!r}: expected an {family} block", loc)

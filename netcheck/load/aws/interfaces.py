@@ -161,7 +161,8 @@ def _interface(r: Raw, ctx: Ctx, **defaults: Any) -> NetworkInterface | None:
         ctx.left_out[r.id] = f"owner {owner_id} left out"
         return None
     ctx.expect(subnet_id, loc.key("SubnetId"), "subnet", Severity.ERROR)
-    for i, gid in enumerate(nested_strings(d, "Groups", "GroupId", loc, c)):
+    groups = nested_strings(d, "Groups", "GroupId", loc, c)
+    for i, gid in enumerate(groups):
         ctx.expect(gid, loc.key("Groups").index(i).key("GroupId"), "security group")
     return build(
         NetworkInterface,
@@ -173,7 +174,7 @@ def _interface(r: Raw, ctx: Ctx, **defaults: Any) -> NetworkInterface | None:
         availability_zone=opt_str(d, "AvailabilityZone", loc, c) or defaults.get("az"),
         private_addresses=tuple(addresses),
         ipv6_addresses=_ipv6(d, loc, ctx),
-        group_ids=tuple(nested_strings(d, "Groups", "GroupId", loc, c)),
+        group_ids=tuple(groups),
         source_dest_check=opt_bool(d, "SourceDestCheck", loc, c, default=True),
         interface_type=opt_str(d, "InterfaceType", loc, c) or "interface",
         owner_kind=kind,
@@ -199,7 +200,6 @@ def read_instances(ctx: Ctx) -> tuple[list[Instance], list[Raw]]:
             eid = req_str(nd, "NetworkInterfaceId", where, c)
             if eid:
                 eni_ids.append(eid)
-                check_fields(nd, keys.NETWORK_INTERFACE, where, c)
                 data = {**nd, "_instance": r.id, "_az": placement.get("AvailabilityZone")}
                 enis.append(Raw(data, where.rid(eid), r.account, r.region))
         instance = build(
@@ -230,6 +230,7 @@ def read_interfaces(ctx: Ctx, instance_enis: list[Raw]) -> list[NetworkInterface
             continue
         data = dict(r.data)
         instance_id, az = data.pop("_instance"), data.pop("_az")
+        check_fields(data, keys.NETWORK_INTERFACE, r.loc, ctx.c)
         eni = _interface(Raw(data, r.loc, r.account, r.region), ctx, instance_id=instance_id, az=az)
         if eni is not None:
             ctx.c.note(
