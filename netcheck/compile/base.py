@@ -65,10 +65,25 @@ class Ctx:
 class ExplorerBase:
     """Step builders shared by the explorer's modules."""
 
-    def __init__(self, network: Network, nat_ports: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        network: Network,
+        nat_ports: dict[str, int] | None = None,
+        targets: frozenset[str] | None = None,
+    ) -> None:
         self.net = network
         self.nat_ports = dict(nat_ports or {})
         self.start: SymPacket | None = None
+        # Interfaces whose arrival matters (None: all). Arrivals elsewhere end a path as a
+        # success the query does not ask for, so they are not built at all (this keeps the
+        # number of security-group constraints small on large networks).
+        self.targets = targets
+        # Compiled NACL constraints per (ACL, direction, packet copy): many branches of one
+        # walk check the same ACL on the same packet.
+        self._nacl_cache: dict[tuple[str, str, str], tuple[z3.BoolRef, list[Rule]]] = {}
+
+    def wanted(self, eni_id: str) -> bool:
+        return self.targets is None or eni_id in self.targets
 
     def end(
         self,
@@ -127,7 +142,10 @@ class ExplorerBase:
             raise MissingResource(
                 subnet.network_acl_id, f"network ACL {subnet.network_acl_id} is not in the snapshot"
             )
-        allowed, rules = nacl_check(acl, direction, p)
+        key = (acl.id, direction.value, p.name)
+        if key not in self._nacl_cache:
+            self._nacl_cache[key] = nacl_check(acl, direction, p)
+        allowed, rules = self._nacl_cache[key]
         return self.step(
             acl.id,
             "network-acl",

@@ -263,6 +263,8 @@ class Explorer(Targets):
             f"the destination is in no subnet of {vpc_id}",
         )
         for d, cond in zip(subnets, inside, strict=True):
+            if not self._worth_entering(d, ctx):
+                continue
             st = (
                 *steps,
                 self.step(
@@ -281,6 +283,15 @@ class Explorer(Targets):
                 st = (*st, self.nacl(src, Direction.EGRESS, p), self.nacl(d, Direction.INGRESS, p))
             out += self.deliver_in_subnet(d, p, st, ctx)
         return out
+
+    def _worth_entering(self, d: Subnet, ctx: Ctx) -> bool:
+        """Can a packet delivered into `d` end anywhere the query cares about? (A wanted
+        interface or a NAT gateway, whose drops and reverse translations matter.)"""
+        if self.targets is None:
+            return True
+        if any(self.wanted(e.id) for e in self.net.interfaces_in_subnet(d.id)):
+            return True
+        return any(n.subnet_id == d.id for n in self.net.nat_gateways)
 
     def _nat_addresses(self, d: Subnet) -> list[tuple[NatGateway, list]]:
         """NAT gateways of subnet `d` with the addresses that reach them."""
@@ -324,7 +335,7 @@ class Explorer(Targets):
         for eni in sorted(self.net.interfaces_in_subnet(d.id), key=lambda e: e.id):
             mine = [a for a in eni.addresses if a not in taken]
             taken += mine
-            if mine:
+            if mine and self.wanted(eni.id):
                 st = self.step(
                     eni.id,
                     "eni-ingress",

@@ -214,6 +214,9 @@ class Engine:
         self._dedupe()
         return self.out
 
+    def _targets(self) -> frozenset[str] | None:
+        return frozenset(self.req.destination.interface_ids)
+
     # -- one source ------------------------------------------------------------------------
 
     def _source(self, k: int, src: Source) -> bool:
@@ -237,7 +240,9 @@ class Engine:
                     )
                 )
                 return False
-            paths = Explorer(self.net, self.req.nat_ports).from_origin(src.origin, p0)
+            paths = Explorer(self.net, self.req.nat_ports, self._targets()).from_origin(
+                src.origin, p0
+            )
             return any(self._forward(k, src, p0, base, i, path) for i, path in enumerate(paths))
         finally:
             ck.s.pop()
@@ -299,7 +304,7 @@ class Engine:
         try:
             ck.s.add(is_connection(p0), link)
             if ck.check():
-                rpaths = Explorer(self.net, self.req.nat_ports).reply_from(
+                rpaths = Explorer(self.net, self.req.nat_ports, _reply_targets(src)).reply_from(
                     path.end, path.sessions, r0
                 )
                 for rp in rpaths:
@@ -448,6 +453,12 @@ class Engine:
                 seen.add(key)
                 kept.append(b)
         self.out.blockers = kept
+
+
+def _reply_targets(src: Source) -> frozenset[str]:
+    """A reply only matters where it must arrive: the source interface."""
+    ids = {src.origin.interface_id} if src.origin.interface_id else set()
+    return frozenset(ids)
 
 
 def _last_rule(path: Path) -> str | None:
