@@ -23,13 +23,16 @@ from netcheck.errors import (
 )
 from netcheck.model import Network
 from netcheck.model.packet import Hop, Packet
+from netcheck.policy import CheckResult, Finding, check, load_rules
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Answer",
     "Blocker",
+    "CheckResult",
     "Diagnostic",
+    "Finding",
     "Hop",
     "InputError",
     "NetcheckError",
@@ -44,5 +47,7 @@ __all__ = [
     "Verdict",
     "Witness",
     "__version__",
+    "check",
     "load",
+    "load_rules",
 ]

@@ -5,7 +5,9 @@ import netcheck
 EXPECTED = [
     "Answer",
     "Blocker",
+    "CheckResult",
     "Diagnostic",
+    "Finding",
     "Hop",
     "InputError",
     "NetcheckError",
@@ -20,7 +22,9 @@ EXPECTED = [
     "Verdict",
     "Witness",
     "__version__",
+    "check",
     "load",
+    "load_rules",
 ]
 
 

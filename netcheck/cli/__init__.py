@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typer
 
+from netcheck.cli.check import register as register_check
 from netcheck.cli.inventory import register as register_inventory
 from netcheck.cli.query import register as register_query
 
@@ -31,6 +32,7 @@ app = typer.Typer(
 
 register_inventory(app)
 register_query(app)
+register_check(app)
 
 
 def main() -> None:
