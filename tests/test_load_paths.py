@@ -308,3 +308,73 @@ def test_netcheck_json_onprem_added(tmp_path):
     again = load_snapshot(path, onprem_cidrs=["192.168.0.0/16"]).network
     assert again.onprem_cidrs == (IPv4Network("192.168.0.0/16"),)
     assert again.vpcs == net.vpcs
+
+
+def test_identical_copy_in_another_file_is_a_note(tmp_path):
+    doc = kitchen()
+    (tmp_path / "111122223333").mkdir()
+    (tmp_path / "111122223333" / "all.json").write_text(json.dumps(doc))
+    (tmp_path / "444455556666").mkdir()
+    shared = {"Subnets": [doc["Subnets"][2]], "TransitGateways": doc["TransitGateways"]}
+    (tmp_path / "444455556666" / "shared.json").write_text(json.dumps(shared))
+    result = load_snapshot(tmp_path)
+    notes = [d for d in result.diagnostics if "listed again, identical" in d.message]
+    assert [(d.resource_id, d.path) for d in notes] == [
+        ("subnet-0b1", "$.Subnets[0]"),
+        ("tgw-0a", "$.TransitGateways[0]"),
+    ]
+    assert result.network.subnet("subnet-0b1").account == "111122223333"
+
+
+def test_other_route_targets_and_gateway_load_balancer_endpoint(tmp_path):
+    doc = kitchen()
+    routes = doc["RouteTables"][1]["Routes"]
+    routes += [
+        {"DestinationCidrBlock": "100.64.0.0/16", "CarrierGatewayId": "cagw-1", "State": "active"},
+        {"DestinationCidrBlock": "100.65.0.0/16", "LocalGatewayId": "lgw-1", "State": "active"},
+        {
+            "DestinationCidrBlock": "100.66.0.0/16",
+            "CoreNetworkArn": "arn:aws:networkmanager::1:core-network/core-network-1",
+            "State": "active",
+        },
+        {"DestinationCidrBlock": "100.67.0.0/16", "InstanceId": "i-0arun", "State": "active"},
+        {"DestinationCidrBlock": "100.68.0.0/16", "GatewayId": "vpce-0gwlb", "State": "active"},
+    ]
+    doc["VpcEndpoints"].append(
+        {
+            "VpcEndpointId": "vpce-0gwlb",
+            "VpcEndpointType": "GatewayLoadBalancer",
+            "VpcId": VPC_A,
+            "ServiceName": "com.amazonaws.vpce.us-east-1.vpce-svc-1",
+            "State": "available",
+            "SubnetIds": [PUBLIC_SUBNET],
+            "NetworkInterfaceIds": ["eni-0afree"],
+        }
+    )
+    path = tmp_path / "snap.json"
+    path.write_text(json.dumps(doc))
+    result = load_snapshot(path, strict=True)
+    net = result.network
+    kinds = {
+        r.destination_text: (r.target_kind, r.target_id) for r in net.route_table(PUBLIC_RTB).routes
+    }
+    assert kinds["100.64.0.0/16"] == (RouteTargetKind.CARRIER_GATEWAY, "cagw-1")
+    assert kinds["100.65.0.0/16"] == (RouteTargetKind.LOCAL_GATEWAY, "lgw-1")
+    assert kinds["100.66.0.0/16"][0] is RouteTargetKind.CORE_NETWORK
+    assert kinds["100.67.0.0/16"] == (RouteTargetKind.INSTANCE, "i-0arun")
+    assert kinds["100.68.0.0/16"] == (
+        RouteTargetKind.GATEWAY_LOAD_BALANCER_ENDPOINT,
+        "vpce-0gwlb",
+    )
+    eni = net.interface("eni-0afree")
+    assert (eni.owner_kind, eni.owner_id) == (
+        InterfaceOwnerKind.GATEWAY_LOAD_BALANCER_ENDPOINT,
+        "vpce-0gwlb",
+    )
+
+
+def test_network_notes_hold_analysis_relevant_notes_only():
+    net = load_snapshot(KITCHEN_SINK).network
+    assert any("nat-0adel left out" in n for n in net.notes)
+    assert any("eni-0anat" in n and "synthesized" in n for n in net.notes)
+    assert not any("not modelled" in n for n in net.notes)

@@ -96,8 +96,8 @@ def collect(files: list[SourceFile], ctx: Ctx) -> None:
 
 
 def check_duplicates(ctx: Ctx) -> None:
-    """Keep the first record of each id; a second one is an error naming both places (or a
-    note for both sides of a cross-region peering)."""
+    """Keep the first record of each id; a second one is an error naming both places, or a
+    note for both sides of a cross-region peering and for an identical copy in another file."""
     for key in list(ctx.raw):
         if key in _MERGED_KEYS or key in keys.WRAPPER_KEYS:
             continue
@@ -115,6 +115,14 @@ def check_duplicates(ctx: Ctx) -> None:
             if shared and prev.loc.file != r.loc.file:
                 ctx.c.note(
                     f"{r.id} is listed again (the other side of a peering); the first, at "
+                    f"{prev.loc.file} {prev.loc.path}, is kept",
+                    r.loc,
+                )
+            elif r.data == prev.data and prev.loc.file != r.loc.file:
+                # A resource shared between accounts (RAM: shared VPC subnets, transit
+                # gateways) appears, identical, in each account's output.
+                ctx.c.note(
+                    f"{r.id} is listed again, identical (a shared resource?); the first, at "
                     f"{prev.loc.file} {prev.loc.path}, is kept",
                     r.loc,
                 )
