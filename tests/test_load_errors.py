@@ -186,7 +186,8 @@ def test_duplicate_id_in_one_file_names_both_places(tmp_path):
 def test_duplicate_id_across_files(tmp_path):
     doc = kitchen()
     write(tmp_path, doc, "a.json")
-    write(tmp_path, {"Subnets": [doc["Subnets"][1]]}, "b.json")
+    changed = dict(doc["Subnets"][1], CidrBlock="10.0.3.0/24")  # not an identical copy
+    write(tmp_path, {"Subnets": [changed]}, "b.json")
     d = find(errors_of(tmp_path), Severity.ERROR, "$.Subnets[0]")
     assert d.file == str(tmp_path / "b.json") and d.resource_id == "subnet-0a2"
     assert str(tmp_path / "a.json") + " $.Subnets[1]" in d.message

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from ipaddress import IPv4Network
 
+from netcheck.errors import Severity
 from netcheck.load.aws import keys
 from netcheck.load.aws.context import Ctx, Raw
 from netcheck.load.diagnostics import Loc
@@ -145,8 +146,18 @@ def read_vpc_endpoints(ctx: Ctx, prefix_lists: list[PrefixList]) -> list[VpcEndp
             continue
         ctx.expect(vpc_id, loc.key("VpcId"), "VPC")
         tables = strings(d, "RouteTableIds", loc, c)
-        for i, t in enumerate(tables):
-            ctx.expect(t, loc.key("RouteTableIds").index(i), "route table")
+        subnets = strings(d, "SubnetIds", loc, c)
+        enis = strings(d, "NetworkInterfaceIds", loc, c)
+        groups = nested_strings(d, "Groups", "GroupId", loc, c)
+        for field, values, what in (
+            ("RouteTableIds", tables, "route table"),
+            ("SubnetIds", subnets, "subnet"),
+            ("NetworkInterfaceIds", enis, "network interface"),
+        ):
+            for i, value in enumerate(values):
+                ctx.expect(value, loc.key(field).index(i), what)
+        for i, gid in enumerate(groups):
+            ctx.expect(gid, loc.key("Groups").index(i).key("GroupId"), "security group")
         pl_id = pl_by_name.get(service) if etype is VpcEndpointType.GATEWAY else None
         if etype is VpcEndpointType.GATEWAY and pl_id is None:
             c.note(
@@ -164,9 +175,9 @@ def read_vpc_endpoints(ctx: Ctx, prefix_lists: list[PrefixList]) -> list[VpcEndp
             service_name=service,
             state=state,
             route_table_ids=tuple(sorted(tables)),
-            subnet_ids=tuple(sorted(strings(d, "SubnetIds", loc, c))),
-            interface_ids=tuple(sorted(strings(d, "NetworkInterfaceIds", loc, c))),
-            group_ids=tuple(sorted(nested_strings(d, "Groups", "GroupId", loc, c))),
+            subnet_ids=tuple(sorted(subnets)),
+            interface_ids=tuple(sorted(enis)),
+            group_ids=tuple(sorted(groups)),
             prefix_list_id=pl_id,
         )
         if ep:
@@ -214,6 +225,14 @@ def read_peering_connections(ctx: Ctx) -> list[VpcPeeringConnection]:
         accepter = _vpc_info(d, "AccepterVpcInfo", loc, ctx)
         if requester is None or accepter is None:
             continue
+        for field, info in (("RequesterVpcInfo", requester), ("AccepterVpcInfo", accepter)):
+            ctx.expect(
+                info.vpc_id,
+                loc.key(field).key("VpcId"),
+                "peer VPC",
+                Severity.NOTE,
+                "paths into it are unknown (another account or region?)",
+            )
         pcx = build(
             VpcPeeringConnection,
             loc,

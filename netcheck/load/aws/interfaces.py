@@ -388,7 +388,8 @@ def read_db_instances(
                 ctx.expect(sid, where.key("SubnetIdentifier"), "DB subnet")
         group_ids = nested_strings(d, "VpcSecurityGroups", "VpcSecurityGroupId", loc, c)
         for i, gid in enumerate(group_ids):
-            ctx.expect(gid, loc.key("VpcSecurityGroups").index(i), "security group")
+            where = loc.key("VpcSecurityGroups").index(i).key("VpcSecurityGroupId")
+            ctx.expect(gid, where, "security group")
         linked = sorted(
             e.id
             for e in rds
