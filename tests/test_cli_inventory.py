@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,17 @@ def test_help_teaches_with_examples(command):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Examples" in result.stdout and f"netcheck {command}" in result.stdout
+
+
+GOLDEN = DATA / "golden" / "show-kitchen-sink.txt"
+
+
+def test_show_text_matches_golden_file():
+    """Regenerate with NETCHECK_UPDATE_GOLDEN=1 after an intended change of the layout."""
+    result = run("show", KITCHEN_SINK)
+    assert result.exit_code == 0
+    # rich pads table titles with spaces; compare without trailing whitespace.
+    text = "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
+    if os.environ.get("NETCHECK_UPDATE_GOLDEN"):
+        GOLDEN.write_text(text)
+    assert text == GOLDEN.read_text()

@@ -79,7 +79,7 @@ def _name(r: Resource) -> str:
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", pad_edge=False, expand=False)
+    table = Table(title=title, title_justify="left", expand=False)
     for col in columns:
         table.add_column(col, overflow="fold")
     return table
@@ -173,6 +173,21 @@ def inventory_tables(network: Network) -> list[Table]:
                 "\n".join(tgw_rt.association_attachment_ids),
                 "\n".join(tgw_rt.propagation_attachment_ids),
                 "\n".join(routes),
+            )
+        tables.append(t)
+    if n.db_instances:
+        t = _table("DB instances", "id", "engine", "endpoint", "VPC", "groups", "interfaces")
+        for db in n.db_instances:
+            endpoint = f"{db.endpoint_address or ''}:{db.port or ''}".strip(":")
+            if db.publicly_accessible:
+                endpoint += " (public)"
+            t.add_row(
+                db.id,
+                db.engine,
+                endpoint,
+                db.vpc_id or "",
+                _join(db.group_ids),
+                _join(db.interface_ids),
             )
         tables.append(t)
     if n.vpn_connections:
