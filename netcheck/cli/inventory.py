@@ -88,7 +88,7 @@ def _guard(func: F) -> F:
 def _print_plain(diagnostics: Sequence[Diagnostic], console: Console) -> None:
     for d in diagnostics:
         style = {"error": "bold red", "warning": "yellow"}.get(d.severity.value, "dim")
-        console.print(str(d), style=style, markup=False)
+        console.print(str(d), style=style, markup=False, soft_wrap=True)
 
 
 @_guard

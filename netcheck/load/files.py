@@ -87,7 +87,7 @@ def read_files(path: Path, c: Collector) -> list[SourceFile]:
                 Loc(str(path)),
             )
     found: list[tuple[tuple[str, ...], Path]] = []
-    skipped = 0
+    skipped: list[str] = []
     for p in root.rglob("*"):
         rel = p.relative_to(root)
         if any(part.startswith(".") for part in rel.parts) or not p.is_file():
@@ -95,9 +95,10 @@ def read_files(path: Path, c: Collector) -> list[SourceFile]:
         if p.suffix.lower() == ".json":
             found.append((rel.parts, p))
         else:
-            skipped += 1
+            skipped.append(rel.as_posix())
     if skipped:
-        c.note(f"{skipped} non-JSON file(s) skipped", Loc(str(root)))
+        shown = ", ".join(sorted(skipped)[:5]) + (", …" if len(skipped) > 5 else "")
+        c.note(f"{len(skipped)} non-JSON file(s) skipped: {shown}", Loc(str(root)))
     if not found:
         c.error("no JSON files found in the snapshot folder", Loc(str(path)))
         return []
