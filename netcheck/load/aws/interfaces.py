@@ -333,7 +333,13 @@ def apply_addresses(ctx: Ctx, enis: list[NetworkInterface]) -> list[NetworkInter
         eni_id = opt_str(d, "NetworkInterfaceId", loc, c)
         if not eni_id:
             continue
-        ctx.expect(eni_id, loc.key("NetworkInterfaceId"), "network interface")
+        # An Elastic IP stays associated with a stopped instance's interface: a note then.
+        ctx.expect(
+            eni_id,
+            loc.key("NetworkInterfaceId"),
+            "network interface",
+            left_out_severity=Severity.NOTE,
+        )
         eni = by_id.get(eni_id)
         public = ip4(d.get("PublicIp"), loc.key("PublicIp"), c)
         private = (

@@ -64,7 +64,6 @@ NOT_MODELLED: Final[frozenset[str]] = frozenset(
         "TransitGatewayPeeringAttachments",
         "TransitGatewayConnects",
         "SecurityGroupRules",
-        "ResponseMetadata",
     }
 )
 
