@@ -7,6 +7,7 @@ compile/explore.py). A path is a tuple of `Step`s; a leaf is a finished `Path`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 
@@ -70,6 +71,7 @@ class ExplorerBase:
         network: Network,
         nat_ports: dict[str, int] | None = None,
         targets: frozenset[str] | None = None,
+        feasible: Callable[[Steps], bool] | None = None,
     ) -> None:
         self.net = network
         self.nat_ports = dict(nat_ports or {})
@@ -78,9 +80,16 @@ class ExplorerBase:
         # success the query does not ask for, so they are not built at all (this keeps the
         # number of security-group constraints small on large networks).
         self.targets = targets
+        # Checks a branch's routing constraints (filters left out) against the query, so
+        # that branches no packet of the query can take are not explored at all.
+        self.feasible = feasible
         # Compiled NACL constraints per (ACL, direction, packet copy): many branches of one
         # walk check the same ACL on the same packet.
         self._nacl_cache: dict[tuple[str, str, str], tuple[z3.BoolRef, list[Rule]]] = {}
+
+    def ok(self, steps: Steps) -> bool:
+        """May some packet of the query take this branch? (Always, without a checker.)"""
+        return self.feasible is None or self.feasible(steps)
 
     def wanted(self, eni_id: str) -> bool:
         return self.targets is None or eni_id in self.targets

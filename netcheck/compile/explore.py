@@ -175,6 +175,8 @@ class Explorer(Targets):
 
     def route_from_subnet(self, s: Subnet, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
         """Longest-prefix match in the subnet's route table, then the target's encoder."""
+        if not self.ok(steps):
+            return []
         if s.id in ctx.routed:
             return self.unknown(steps, s.id, ctx, f"routing loop through {s.id}")
         ctx = Ctx(ctx.reply, ctx.az, ctx.sessions, ctx.made, (*ctx.routed, s.id))
@@ -249,6 +251,8 @@ class Explorer(Targets):
         """Local delivery: the subnet containing `dst_ip` (none: `NO_ROUTE_TO_DESTINATION`),
         outbound NACL of the source subnet and inbound NACL of the destination subnet unless
         they are the same subnet, then the interface owning `dst_ip`."""
+        if not self.ok(steps):
+            return []
         subnets = self.net.subnets_in_vpc(vpc_id)
         inside = [ip_in(p.dst_ip, d.cidr_block) for d in subnets]
         out = self.leaf(
@@ -310,6 +314,8 @@ class Explorer(Targets):
         return out
 
     def deliver_in_subnet(self, d: Subnet, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
+        if not self.ok(steps):
+            return []
         out: list[Path] = []
         taken: list = []
         for nat, addrs in self._nat_addresses(d):
@@ -360,6 +366,8 @@ class Explorer(Targets):
 
     def arrive(self, eni: NetworkInterface, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
         """Arriving at an interface: SG ingress (skipped for a reply), then delivered."""
+        if not self.ok(steps):
+            return []
         out: list[Path] = []
         if not ctx.reply:
             st, extra = self.security_groups(eni, Direction.INGRESS, p, steps, ctx)
@@ -372,6 +380,8 @@ class Explorer(Targets):
     def at_nat(self, nat: NatGateway, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
         """A packet addressed to a NAT gateway: only the reply of one of its sessions passes
         (reverse translation, routed from the NAT's subnet); else `NGW_NO_UNSOLICITED_INBOUND`."""
+        if not self.ok(steps):
+            return []
         out: list[Path] = []
         misses: list[z3.BoolRef] = []
         for sess in ctx.sessions if ctx.reply else ():

@@ -13,6 +13,7 @@ built, never reverse-engineered from a raw model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import z3
 
@@ -55,6 +56,16 @@ class Step:
     choices: tuple[tuple[str, z3.BitVecRef], ...] = ()
     # The action of this hop when it ends the path ("pass" on the way).
     action: str = "pass"
+
+    # Packet filters (NACL, SG, source/destination check) decide whether a packet passes,
+    # never where it goes: exploration ignores them when pruning infeasible branches.
+    FILTER_KINDS: ClassVar[frozenset[str]] = frozenset(
+        {"network-acl", "security-group", "eni-egress"}
+    )
+
+    @property
+    def is_filter(self) -> bool:
+        return self.kind in self.FILTER_KINDS
 
     @property
     def out(self) -> SymPacket:

@@ -157,6 +157,8 @@ class Targets(ExplorerBase):
     def on_internet(self, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
         """On the internet: non-public destinations drop (`IGW_DESTINATION_RFC1918`); a public
         IP of the snapshot enters through its VPC's IGW (none: drop); else exits."""
+        if not self.ok(steps):
+            return []
         out = self.leaf(
             steps,
             "internet",
@@ -226,6 +228,8 @@ class Targets(ExplorerBase):
     ) -> list[Path]:
         """Ingress through an IGW/VGW: its edge-associated route table if any (only `local`
         targets are modelled), else local delivery with no source subnet."""
+        if not self.ok(steps):
+            return []
         tables = sorted(
             (
                 t
@@ -472,6 +476,8 @@ class Targets(ExplorerBase):
     ) -> list[Path]:
         """TGW routing: the ingress attachment's table decides; longest prefix, static over
         propagated; blackhole or no route: `TGW_RTB_CANNOT_ROUTE`."""
+        if not self.ok(steps):
+            return []
         if att.id in ctx.routed:
             return self.unknown(steps, att.id, ctx, f"routing loop through {att.id}")
         ctx = Ctx(ctx.reply, ctx.az, ctx.sessions, ctx.made, (*ctx.routed, att.id))

@@ -214,6 +214,11 @@ class Engine:
         self._dedupe()
         return self.out
 
+    def _feasible(self, steps: tuple[Step, ...]) -> bool:
+        """Can a packet of the query (with what is asserted now) take these steps, filters
+        aside? Branches that fail are routing-infeasible and are not explored."""
+        return self.ck.sat_with([st.formula() for st in steps if not st.is_filter])
+
     def _targets(self) -> frozenset[str] | None:
         return frozenset(self.req.destination.interface_ids)
 
@@ -240,9 +245,9 @@ class Engine:
                     )
                 )
                 return False
-            paths = Explorer(self.net, self.req.nat_ports, self._targets()).from_origin(
-                src.origin, p0
-            )
+            paths = Explorer(
+                self.net, self.req.nat_ports, self._targets(), self._feasible
+            ).from_origin(src.origin, p0)
             return any(self._forward(k, src, p0, base, i, path) for i, path in enumerate(paths))
         finally:
             ck.s.pop()
@@ -304,9 +309,9 @@ class Engine:
         try:
             ck.s.add(is_connection(p0), link)
             if ck.check():
-                rpaths = Explorer(self.net, self.req.nat_ports, _reply_targets(src)).reply_from(
-                    path.end, path.sessions, r0
-                )
+                rpaths = Explorer(
+                    self.net, self.req.nat_ports, _reply_targets(src), self._feasible
+                ).reply_from(path.end, path.sessions, r0)
                 for rp in rpaths:
                     ok = reply_accepts(src, rp.end)
                     if not ok and rp.end.kind not in CHECKED_ENDS:

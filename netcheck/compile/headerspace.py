@@ -1,0 +1,379 @@
+"""Header-space formulas: `reachable(p)` over one symbolic packet, and boxes of packets.
+
+Input: a `Network`, resolved `Source`s and `Destination`, a `Header` (netcheck.model.endpoints).
+Output: a `Reach` — the universe `U(p)` (the packets the query is about), definitions `D`
+(the per-hop packet copies as functions of `p`) and one goal per source and NAT-port choice,
+so that "p gets through" is `U(p) ∧ ∃copies. D ∧ Or(goals)` — plus the candidate boundaries
+(`cut_points`) along each header dimension and `box_formula` for a box of packets.
+
+The semantics are the engine's (netcheck/solve/engine.py): the explorer's candidate paths
+(compile/explore.py) that end where the query accepts; for TCP/UDP (unless one-way, or the end
+is a gateway endpoint's service) some reply path must come back to the source.
+
+Why `D` makes the negation quantifier-free: every copy a path creates (IGW mapping, NAT,
+reply) is defined by its step's link from the packet before it, and where a link leaves part of
+a copy free (an unmapped address) the same step's guard is false, so no goal depends on the
+free part. Hence for every `p` all copies satisfying `D` give the goals the same value, and
+`¬reachable(p) ≡ ∃copies. D ∧ ¬Or(goals)`. The one real choice is the source port a NAT
+gateway picks (1024-65535): when it is not pinned, the paths are explored once per candidate
+port (a point of each interval between port boundaries of the snapshot's rules, where every
+rule gives the same answer), so the choice becomes a finite disjunction. Example::
+
+    reach = build_reach(net, sources, destination, Header(protocol=6))
+    s = z3.Solver(); s.add(reach.universe, *reach.defs, z3.Not(reach.goal()))
+    s.add(box_formula(reach.packet, {"dst_port": (22, 22)}))   # unsat: all of tcp/22 passes
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
+
+import z3
+
+from netcheck.compile.base import NON_PUBLIC, MissingResource
+from netcheck.compile.explore import Explorer
+from netcheck.compile.packet import SymPacket, domain, fresh, in_range, ip_is_any, reply_of
+from netcheck.compile.query import (
+    accepts,
+    destination_constraint,
+    header_constraint,
+    is_connection,
+    reply_accepts,
+    source_constraint,
+)
+from netcheck.compile.steps import Path
+from netcheck.compile.targets import public_owners
+from netcheck.model.base import ICMP, TCP, UDP
+from netcheck.model.endpoints import Destination, Header, Source
+from netcheck.model.network import Network
+from netcheck.model.packet import DispositionKind, Origin, OriginKind
+
+__all__ = [
+    "DIMENSIONS",
+    "MAX_NAT_CHOICES",
+    "Branch",
+    "Reach",
+    "box_formula",
+    "build_reach",
+    "cut_points",
+    "diff_reach",
+]
+
+# Header dimensions a box spans and their largest value.
+DIMENSIONS: dict[str, int] = {
+    "protocol": 255,
+    "src_ip": 2**32 - 1,
+    "dst_ip": 2**32 - 1,
+    "src_port": 65535,
+    "dst_port": 65535,
+    "icmp_type": 255,
+    "icmp_code": 255,
+}
+# At most this many NAT-port assignments are explored per source (beyond: unsupported).
+MAX_NAT_CHOICES = 256
+
+
+class TooManyChoices(Exception):
+    """The NAT gateways on the paths have too many port choices to expand."""
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One source with one assignment of NAT ports: `goal` holds for the packets that get
+    through this way (over `packet` and copies defined by the `Reach`'s `defs`)."""
+
+    origin: Origin
+    nat_ports: dict[str, int]
+    goal: z3.BoolRef
+    # (condition, reason) of paths that end `unknown` (a component not modelled).
+    unknowns: tuple[tuple[z3.BoolRef, str], ...] = ()
+
+
+@dataclass
+class Reach:
+    """`U(p) ∧ D ∧ Or(branch goals)` is "the packet p gets through" (see module docstring)."""
+
+    packet: SymPacket
+    universe: z3.BoolRef
+    defs: list[z3.BoolRef] = field(default_factory=list)
+    branches: list[Branch] = field(default_factory=list)
+
+    def goal(self) -> z3.BoolRef:
+        return z3.Or(*(b.goal for b in self.branches)) if self.branches else z3.BoolVal(False)
+
+    def unknown(self) -> z3.BoolRef:
+        conds = [c for b in self.branches for c, _ in b.unknowns]
+        return z3.Or(*conds) if conds else z3.BoolVal(False)
+
+
+def diff_reach(new: Reach, old: Reach) -> Reach:
+    """Packets that get through in `new` but not in `old` (both built on the same packet)."""
+    assert new.packet is old.packet
+    gone = z3.Not(z3.And(old.universe, old.goal()))
+    return Reach(
+        new.packet,
+        new.universe,
+        [*new.defs, *old.defs],
+        [Branch(b.origin, b.nat_ports, z3.And(b.goal, gone), b.unknowns) for b in new.branches],
+    )
+
+
+def box_formula(p: SymPacket, box: dict[str, tuple[int, int]]) -> z3.BoolRef:
+    """The packet lies in the box (an inclusive interval per dimension; others free)."""
+    return z3.And(*(in_range(p.field(d), lo, hi) for d, (lo, hi) in box.items()))
+
+
+def snapshot_public_ips(network: Network) -> list[IPv4Address]:
+    return sorted({pub for pub, _vpc, _priv in public_owners(network)})
+
+
+def origin_universe(network: Network, src: Source, p: SymPacket) -> z3.BoolRef:
+    """The source addresses of `src`; for the internet, public addresses outside the snapshot
+    (a public IP of the snapshot is not an internet host: a reply to it re-enters the
+    snapshot, so such a packet never gets through from the internet anyway)."""
+    cond = source_constraint(network, src, p)
+    if src.origin.kind is OriginKind.INTERNET:
+        cond = z3.And(cond, z3.Not(ip_is_any(p.src_ip, snapshot_public_ips(network))))
+    return cond
+
+
+def build_reach(
+    network: Network,
+    sources: Iterable[Source],
+    destination: Destination,
+    header: Header,
+    *,
+    one_way: bool = False,
+    nat_ports: dict[str, int] | None = None,
+    packet: SymPacket | None = None,
+) -> Reach:
+    """The formulas of "a packet of the query gets through" (see the module docstring).
+    Raises `MissingResource` when a path needs a resource the snapshot lacks, and
+    `TooManyChoices` when the NAT-port expansion is too large."""
+    p0 = packet if packet is not None else fresh("set")
+    sources = tuple(sources)
+    per_source = [origin_universe(network, s, p0) for s in sources]
+    universe = z3.And(
+        header_constraint(header, p0),
+        destination_constraint(destination, p0),
+        z3.Or(*per_source) if per_source else z3.BoolVal(False),
+    )
+    reach = Reach(p0, universe)
+    seen: set[int] = set()
+    for src, src_universe in zip(sources, per_source, strict=True):
+        pinned = dict(nat_ports or {})
+        first = _branch(network, src, destination, p0, one_way, pinned)
+        runs = [(pinned, first)]
+        if first[3]:
+            runs = [
+                (ports, _branch(network, src, destination, p0, one_way, ports))
+                for ports in _assignments(network, first[3], pinned)
+            ]
+        for ports, (defs, goal, unknowns, _free) in runs:
+            for d in defs:
+                if d.get_id() not in seen:
+                    seen.add(d.get_id())
+                    reach.defs.append(d)
+            reach.branches.append(
+                Branch(
+                    src.origin,
+                    ports,
+                    z3.And(src_universe, goal),
+                    tuple((z3.And(src_universe, c), why) for c, why in unknowns),
+                )
+            )
+    return reach
+
+
+def _targets(destination: Destination) -> frozenset[str]:
+    return frozenset(destination.interface_ids)
+
+
+def _reply_targets(src: Source) -> frozenset[str]:
+    return frozenset({src.origin.interface_id} if src.origin.interface_id else set())
+
+
+def _guards(path: Path) -> z3.BoolRef:
+    return z3.And(*(st.guard for st in path.steps))
+
+
+def _links(path: Path) -> list[z3.BoolRef]:
+    return [st.link for st in path.steps if st.link is not None]
+
+
+def _branch(
+    network: Network,
+    src: Source,
+    dst: Destination,
+    p0: SymPacket,
+    one_way: bool,
+    nat_ports: dict[str, int],
+) -> tuple[list[z3.BoolRef], z3.BoolRef, list[tuple[z3.BoolRef, str]], set[str]]:
+    """Definitions, goal and unknown ends of one source with the NAT ports in `nat_ports`
+    pinned, and the NAT gateways whose port was left free on some path."""
+    defs: list[z3.BoolRef] = []
+    goals: list[z3.BoolRef] = []
+    unknowns: list[tuple[z3.BoolRef, str]] = []
+    paths = Explorer(network, nat_ports, _targets(dst)).from_origin(src.origin, p0)
+    free = _nat_ids(paths)
+    for path in paths:
+        defs += _links(path)
+        kind = path.end.kind
+        if kind is DispositionKind.UNKNOWN:
+            unknowns.append((_guards(path), f"{path.end.component_id}: {path.end.reason}"))
+            continue
+        if not accepts(dst, path.end):
+            continue
+        fwd = _guards(path)
+        if one_way or kind is DispositionKind.DELIVERED_SERVICE:
+            goals.append(fwd)
+            continue
+        r0 = fresh("set-rep")
+        defs.append(reply_of(path.final, r0))
+        back: list[z3.BoolRef] = []
+        rpaths = Explorer(network, nat_ports, _reply_targets(src)).reply_from(
+            path.end, path.sessions, r0
+        )
+        free |= _nat_ids(rpaths)
+        for rp in rpaths:
+            defs += _links(rp)
+            if reply_accepts(src, rp.end):
+                back.append(_guards(rp))
+            elif rp.end.kind is DispositionKind.UNKNOWN:
+                unknowns.append(
+                    (
+                        z3.And(fwd, is_connection(p0), _guards(rp)),
+                        f"return path: {rp.end.component_id}: {rp.end.reason}",
+                    )
+                )
+        conn = z3.And(domain(r0), z3.Or(*back)) if back else z3.BoolVal(False)
+        goals.append(z3.And(fwd, z3.Or(z3.Not(is_connection(p0)), conn)))
+    goal = z3.Or(*goals) if goals else z3.BoolVal(False)
+    return defs, goal, unknowns, free - set(nat_ports)
+
+
+def _nat_ids(paths: list[Path]) -> set[str]:
+    return {name for path in paths for st in path.steps for name, _var in st.choices}
+
+
+def _assignments(network: Network, free: set[str], pinned: dict[str, int]) -> list[dict[str, int]]:
+    """For the NAT gateways whose port is free, every combination of one port per interval
+    between the snapshot's port boundaries within 1024-65535."""
+    ports = _port_representatives(network)
+    nats = sorted(free)
+    if len(ports) ** len(nats) > MAX_NAT_CHOICES:
+        raise TooManyChoices(
+            f"{len(nats)} NAT gateways with {len(ports)} port choices each: too many to expand; "
+            "pin their ports"
+        )
+    combos = itertools.product(ports, repeat=len(nats))
+    return [{**pinned, **dict(zip(nats, combo, strict=True))} for combo in combos]
+
+
+def _port_representatives(network: Network) -> list[int]:
+    """One port per interval between consecutive port boundaries (every rule treats the ports
+    of one interval alike)."""
+    return sorted({c for c in cut_points(network)["dst_port"] if 1024 <= c <= 65535} | {1024})
+
+
+# -- candidate boundaries ------------------------------------------------------------------------
+
+
+def _cidr_cuts(net: object, out: set[int]) -> None:
+    if isinstance(net, IPv4Network):
+        out.add(int(net.network_address))
+        out.add(int(net.broadcast_address) + 1)
+
+
+def _range_cuts(start: int, end: int, out: set[int]) -> None:
+    out.add(start)
+    out.add(end + 1)
+
+
+def cut_points(
+    network: Network, extra_cidrs: Iterable[object] = (), extra_addresses: Iterable[object] = ()
+) -> dict[str, list[int]]:
+    """Per dimension the values `x` where "x-1 gets through" and "x gets through" may differ:
+    every rule and route boundary of the snapshot (CIDR starts and ends, single addresses,
+    port-range ends, protocol numbers, ICMP types and codes). Growing a box stops only at
+    these; a missing boundary would only cost an extra box, never a wrong one (every box is
+    checked by the solver)."""
+    ips: set[int] = set()
+    ports: set[int] = {1024}
+    protos: set[int] = {ICMP, ICMP + 1, TCP, TCP + 1, UDP, UDP + 1}
+    icmp: set[int] = {0, 1, 8, 9}
+    for net in (*NON_PUBLIC, *network.onprem_cidrs, *extra_cidrs):
+        _cidr_cuts(net, ips)
+    for vpc in network.vpcs:
+        for c in vpc.cidr_blocks:
+            _cidr_cuts(c, ips)
+    for s in network.subnets:
+        _cidr_cuts(s.cidr_block, ips)
+    for t in network.route_tables:
+        for r in t.routes:
+            _cidr_cuts(r.destination, ips)
+    for tt in network.transit_gateway_route_tables:
+        for tr in tt.routes:
+            _cidr_cuts(tr.destination, ips)
+    for pl in network.prefix_lists:
+        for e in pl.entries:
+            _cidr_cuts(e, ips)
+    for vpn in network.vpn_connections:
+        for c in vpn.onprem_cidrs:
+            _cidr_cuts(c, ips)
+    for pcx in network.vpc_peering_connections:
+        for info in (pcx.requester, pcx.accepter):
+            for c in info.cidr_blocks:
+                _cidr_cuts(c, ips)
+    for acl in network.network_acls:
+        for e in acl.entries:
+            _cidr_cuts(e.cidr, ips)
+            _filter_cuts(e.protocol, e.port_range, e.icmp_type, e.icmp_code, ports, protos, icmp)
+    for sg in network.security_groups:
+        for r in (*sg.ingress, *sg.egress):
+            _cidr_cuts(r.cidr, ips)
+            _filter_cuts(r.protocol, r.port_range, r.icmp_type, r.icmp_code, ports, protos, icmp)
+    addresses: list[object] = list(extra_addresses)
+    for eni in network.network_interfaces:
+        addresses += [*eni.addresses, *eni.public_ips]
+    for n in network.nat_gateways:
+        addresses += [a.private_ip for a in n.addresses] + [a.public_ip for a in n.addresses]
+    for a in addresses:
+        if isinstance(a, IPv4Address):
+            _range_cuts(int(a), int(a), ips)
+    bound = {d: DIMENSIONS[d] for d in DIMENSIONS}
+    raw = {
+        "src_ip": ips,
+        "dst_ip": ips,
+        "src_port": ports,
+        "dst_port": ports,
+        "protocol": protos,
+        "icmp_type": icmp,
+        "icmp_code": icmp,
+    }
+    return {d: sorted(c for c in cuts if 0 < c <= bound[d]) for d, cuts in raw.items()}
+
+
+def _filter_cuts(
+    protocol: int,
+    port_range: object,
+    icmp_type: int | None,
+    icmp_code: int | None,
+    ports: set[int],
+    protos: set[int],
+    icmp: set[int],
+) -> None:
+    if protocol >= 0:
+        _range_cuts(protocol, protocol, protos)
+    start, end = getattr(port_range, "start", None), getattr(port_range, "end", None)
+    if isinstance(start, int) and isinstance(end, int):
+        _range_cuts(start, end, ports)
+    for v in (icmp_type, icmp_code):
+        if v is not None and v >= 0:
+            _range_cuts(v, v, icmp)
+
+
+__all__ += ["MissingResource", "TooManyChoices", "origin_universe", "snapshot_public_ips"]
