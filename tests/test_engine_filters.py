@@ -215,3 +215,31 @@ def test_free_query_prefers_readable_witness():
     assert a.verdict is Verdict.REACHABLE
     p = a.witness.packet
     assert p.protocol == TCP and p.dst_port == 22 and p.src_port == 49152
+
+
+def test_all_blockers_lists_every_setting_to_change():
+    """Four settings block web -> app:80: web's SG egress, web's outbound ACL rule 100, app's
+    inbound ACL rule 90, app's SG. The default proof names the first; `all_blockers` all."""
+    b = Builder()
+    b.vpc(VPC, "10.0.0.0/16")
+    b.acl("acl-web", VPC, inbound(100), outbound(100, "deny", "10.0.2.0/24"), outbound(200))
+    b.acl("acl-app", VPC, inbound(90, "deny", "10.0.1.0/24"), inbound(100), outbound(100))
+    b.subnet("subnet-web", VPC, "10.0.1.0/24", acl="acl-web")
+    b.subnet("subnet-app", VPC, "10.0.2.0/24", acl="acl-app")
+    b.sg("sg-web", VPC, ingress(TCP, ports(443)))
+    b.sg("sg-app", VPC, ingress(TCP, ports(22)), egress())
+    b.eni("eni-web", "subnet-web", "10.0.1.10", "sg-web")
+    b.eni("eni-app", "subnet-app", "10.0.2.10", "sg-app")
+    snap = Snapshot(b.build())
+    first = snap.query("eni-web", "eni-app", protocol="tcp", port=80)
+    assert [(x.component_id, x.code) for x in first.proof.blockers] == [
+        ("eni-web", "ENI_SG_RULES_MISMATCH")
+    ]
+    every = snap.query("eni-web", "eni-app", protocol="tcp", port=80, all_blockers=True)
+    found = {(x.component_id, x.code, x.rule) for x in every.proof.blockers}
+    assert found == {
+        ("eni-web", "ENI_SG_RULES_MISMATCH", None),
+        ("acl-web", "SUBNET_ACL_RESTRICTION", "100"),
+        ("acl-app", "SUBNET_ACL_RESTRICTION", "90"),
+        ("eni-app", "ENI_SG_RULES_MISMATCH", None),
+    }

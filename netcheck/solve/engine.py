@@ -130,10 +130,17 @@ def _hops(m: z3.ModelRef, steps: tuple[Step, ...]) -> tuple[HopValue, ...]:
 
 
 def _blocker_for_step(
-    ck: Checker, steps: tuple[Step, ...], i: int, path: int, direction: str
+    ck: Checker,
+    steps: tuple[Step, ...],
+    i: int,
+    path: int,
+    direction: str,
+    *,
+    alone: bool = False,
 ) -> BlockerValue:
     """Why step `i` lets no packet through: the deny rules that catch the packets that get
-    there (first match), or the missing allow/route."""
+    there (first match), or the missing allow/route. `alone`: judge the step on its own
+    (other filters of the path left out), as for `all_blockers`."""
     st = steps[i]
     rule_texts: list[str] = []
     rule_ids: list[str] = []
@@ -141,8 +148,11 @@ def _blocker_for_step(
     if deny:
         ck.s.push()
         try:
-            for prev in steps[:i]:
-                ck.s.add(prev.formula())
+            for k, prev in enumerate(steps):
+                if k < i and not (alone and prev.is_filter):
+                    ck.s.add(prev.formula())
+                elif alone and prev.link is not None:
+                    ck.s.add(prev.link)
             for r in deny:
                 ck.s.push()
                 ck.s.add(r.cond)
@@ -348,6 +358,8 @@ class Engine:
                             self.out.blockers.append(
                                 _blocker_for_step(ck, rp.steps, j, i, "return")
                             )
+                        if self.req.all_blockers:
+                            self._all_blockers(rp, i, "return")
         finally:
             ck.s.pop()
         ck.s.push()
@@ -363,17 +375,15 @@ class Engine:
         return False
 
     def _all_blockers(self, path: Path, i: int, direction: str) -> None:
-        """Every hop that is unsat on its own with the query (and the path's translations)."""
+        """Every filter of the path that no packet of the query gets through on its own
+        (with the path's routing and translations, other filters left out)."""
         ck = self.ck
-        links = [st.link for st in path.steps if st.link is not None]
+        routing = [st.formula() for st in path.steps if not st.is_filter]
         for j, st in enumerate(path.steps):
-            ck.s.push()
-            try:
-                ck.s.add(*links, st.guard)
-                if not ck.check():
-                    self.out.blockers.append(_blocker_for_step(ck, path.steps, j, i, direction))
-            finally:
-                ck.s.pop()
+            if st.is_filter and not ck.sat_with([*routing, st.guard]):
+                self.out.blockers.append(
+                    _blocker_for_step(ck, path.steps, j, i, direction, alone=True)
+                )
 
     # -- witness ---------------------------------------------------------------------------
 
