@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -202,3 +204,43 @@ def test_show_text_matches_golden_file():
     if os.environ.get("NETCHECK_UPDATE_GOLDEN"):
         GOLDEN.write_text(text)
     assert text == GOLDEN.read_text()
+
+
+def _netcheck(*args: object) -> subprocess.CompletedProcess[str]:
+    """The real command in a fresh process (what a user sees, nothing swallowed by a runner)."""
+    code = "from netcheck.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=DATA.parent.parent,
+        check=False,
+    )
+
+
+def test_process_malformed_file_exit_2_no_traceback():
+    bad = DATA / "bad" / "trailing-comma.json"
+    proc = _netcheck("validate", bad)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert f"error: {bad}:4:3 $: malformed JSON" in proc.stderr
+
+
+def test_process_dangling_references():
+    bad = DATA / "bad" / "dangling.json"
+    proc = _netcheck("validate", bad)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = proc.stderr.splitlines()
+    assert (
+        f"error: {bad} $.Subnets[1].VpcId [subnet-2]: the subnet's VPC vpc-404 is not in the "
+        "snapshot" in lines
+    )
+    assert (
+        f"warning: {bad} $.RouteTables[0].Routes[1].NatGatewayId [rtb-1]: NAT gateway nat-404 is "
+        "not in the snapshot; AWS shows such a route as blackhole" in lines
+    )
+    assert (
+        f"warning: {bad} $.NetworkAcls[0].Associations[0].SubnetId [acl-1]: associated subnet "
+        "subnet-404 is not in the snapshot" in lines
+    )

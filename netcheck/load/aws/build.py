@@ -67,7 +67,11 @@ def collect(files: list[SourceFile], ctx: Ctx) -> None:
     c = ctx.c
     for f in files:
         if not isinstance(f.data, dict):
-            c.error("the top-level JSON value must be an object of describe-* keys", f.loc)
+            c.error(
+                "the top-level JSON value must be an object of describe-* keys (save the "
+                "whole `aws ec2 describe-…` output, not a --query result)",
+                f.loc,
+            )
             continue
         recognised, unknown = False, []
         for key in f.data:
