@@ -325,3 +325,28 @@ def test_solver_timeout_is_unknown(timeout_ms):
     a = nat_net().query("eni-priv", "internet", protocol="tcp", timeout_ms=timeout_ms)
     assert a.verdict is Verdict.UNKNOWN
     assert "timeout" in a.reason
+
+
+def test_nothing_connects_is_no_path():
+    """Two VPCs with no peering, TGW or gateway: the proof says no topological path."""
+    b = Builder()
+    base(b, "vpc-a", "10.0.0.0/16", 1)
+    base(b, "vpc-b", "10.1.0.0/16", 2)
+    a = Snapshot(b.build()).query("eni-1", "eni-2", protocol="tcp", port=22)
+    assert a.verdict is Verdict.UNREACHABLE
+    assert a.proof.paths_checked == 0
+    assert "NO_PATH" in {x.code for x in a.proof.blockers}
+    assert ("rtb-main-vpc-a", "NO_ROUTE_TO_DESTINATION") in codes(a)
+
+
+def test_topology_graph_connects():
+    from netcheck.compile.topology import connects
+    from netcheck.model.endpoints import Destination
+    from netcheck.model.packet import Origin, OriginKind
+
+    net = peering_net().network
+    eni1 = Origin(kind=OriginKind.INTERFACE, interface_id="eni-1")
+    assert connects(net, eni1, Destination(interface_ids=("eni-2",)))
+    # The graph ignores headers: a reaches vpc-b, but nothing in vpc-b forwards on to c.
+    assert not connects(net, eni1, Destination(interface_ids=("eni-3",)))
+    assert not connects(net, eni1, Destination(internet=True))

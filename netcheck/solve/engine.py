@@ -33,6 +33,7 @@ from netcheck.compile.query import (
     source_constraint,
 )
 from netcheck.compile.steps import Path, Step
+from netcheck.compile.topology import connects
 from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, OriginKind
@@ -219,6 +220,8 @@ class Engine:
             self.out.verdict = "unknown"
             self.out.reason = e.reason
             self.out.unknown_component = e.resource_id
+        if self.out.verdict == "unreachable" and self.out.paths_checked == 0:
+            self._no_path()
         if self.req.emit_smt2 is not None:
             self._emit()
         self._dedupe()
@@ -457,6 +460,20 @@ class Engine:
             f = d / f"{name}.smt2"
             f.write_text("(set-logic QF_BV)\n" + s.sexpr() + "(check-sat)\n")
             self.out.smt2_files.append(str(f))
+
+    def _no_path(self) -> None:
+        """No candidate path arrives at the destination: say whether anything connects."""
+        for src in self.req.sources:
+            if not connects(self.net, src.origin, self.req.destination):
+                self.out.blockers.append(
+                    BlockerValue(
+                        str(src.origin),
+                        "NO_PATH",
+                        None,
+                        f"no topological path from {src.origin} to the destination: no route, "
+                        "peering, gateway or transit gateway attachment leads there",
+                    )
+                )
 
     def _dedupe(self) -> None:
         """Drop repeats; blockers where packets really end come first."""
