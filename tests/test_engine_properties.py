@@ -9,6 +9,7 @@ implemented twice) on random networks.
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from strategies import network_and_packet
 
 from netcheck.explain.build import replay
@@ -79,3 +80,29 @@ def test_witnesses_of_free_queries_replay_in_the_walker(case):
     if out.verdict == "reachable":
         assert out.found is not None
         assert replay(network, out.found) is None
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(network_and_packet(), st.integers(0, 1000))
+def test_single_interface_destination_agrees_with_the_walker(case, pick):
+    """With one destination interface the engine builds arrivals for it only (pruning): the
+    verdict must still be the walker's, restricted to that interface."""
+    network, origin, packet = case
+    if not network.network_interfaces:
+        return
+    target = network.network_interfaces[pick % len(network.network_interfaces)].id
+    trace = walk_connection(network, packet, origin)
+    fwd = trace.forward.disposition
+    expected = walker_verdict(network, origin, packet)
+    if fwd.success and not (fwd.kind is DispositionKind.DELIVERED and fwd.component_id == target):
+        expected = "unreachable"
+    got = run(
+        Request(
+            network=network,
+            sources=(Source(origin=origin),),
+            destination=Destination(interface_ids=(target,)),
+            header=Header(packet=packet),
+            nat_ports={n.id: 1024 for n in network.nat_gateways},
+        )
+    )
+    assert got.verdict == expected, (got.reason, [b.code for b in got.blockers], packet, target)

@@ -232,7 +232,10 @@ def resolve_destination(network: Network, text: str) -> Destination:
     enis = _interfaces_of(network, r)
     if not enis:
         raise QueryError(f"{text!r} ({type(r).__name__}) has no network interface to reach")
-    addrs = sorted({a for e in enis for a in (*e.addresses, *e.public_ips)})
+    # Private addresses first: witnesses prefer the first address that works.
+    private = sorted({a for e in enis for a in e.addresses})
+    public = sorted({a for e in enis for a in e.public_ips} - set(private))
+    addrs = private + public
     return Destination(addresses=tuple(addrs), interface_ids=tuple(sorted(e.id for e in enis)))
 
 
