@@ -368,3 +368,10 @@ def test_no_raw_exception_escapes_for_odd_values(tmp_path):
                 assert isinstance(outcome, LoadResult)
             count += 1
     assert count > 1000
+
+
+def test_nat_gateway_in_missing_subnet_is_an_error(tmp_path):
+    doc = kitchen()
+    doc["NatGateways"][0]["SubnetId"] = "subnet-0gone"
+    d = find(errors_of(write(tmp_path, doc)), Severity.ERROR, "$.NatGateways[0].SubnetId")
+    assert d.resource_id == "nat-0a" and "subnet-0gone" in d.message

@@ -90,7 +90,8 @@ def read_nat_gateways(ctx: Ctx) -> list[NatGateway]:
             continue
         vpc_id, subnet_id = req_str(d, "VpcId", loc, c), req_str(d, "SubnetId", loc, c)
         ctx.expect(vpc_id, loc.key("VpcId"), "VPC")
-        ctx.expect(subnet_id, loc.key("SubnetId"), "subnet")
+        # The NAT routes from its subnet: without it nothing about the NAT can be analysed.
+        ctx.expect(subnet_id, loc.key("SubnetId"), "subnet", Severity.ERROR)
         addresses = []
         for i, (a, where) in enumerate(objects(d, "NatGatewayAddresses", loc, c)):
             if a.get("Status") in ("failed", "disassociating", "unassigning"):
