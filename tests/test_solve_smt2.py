@@ -72,3 +72,25 @@ def test_reachable_query_paths_are_not_claimed_unsat(tmp_path):
     assert a.verdict is Verdict.REACHABLE
     for f in tmp_path.glob("*.smt2"):
         assert cvc5_check(f.read_text()) == "unsat"
+
+
+def test_connection_whose_reply_fails_is_unsat_with_its_replies(tmp_path):
+    """The forward packet arrives but the app subnet's outbound ACL drops every reply to an
+    ephemeral port: the emitted formula (forward and some reply) is unsat."""
+    b = Builder()
+    b.vpc("vpc-a", "10.0.0.0/16")
+    b.acl("acl-app", "vpc-a", inbound(100), outbound(100, protocol=TCP, port_range=ports(22)))
+    b.subnet("subnet-web", "vpc-a", "10.0.1.0/24")
+    b.subnet("subnet-app", "vpc-a", "10.0.2.0/24", acl="acl-app")
+    b.sg("sg-all", "vpc-a", ingress(), egress())
+    b.eni("eni-web", "subnet-web", "10.0.1.10", "sg-all")
+    b.eni("eni-app", "subnet-app", "10.0.2.10", "sg-all")
+    a = Snapshot(b.build()).query(
+        "eni-web", "eni-app", protocol="tcp", port=22, src_port="1024-65535", emit_smt2=tmp_path
+    )
+    assert a.verdict is Verdict.UNREACHABLE
+    assert any(x.direction == "return" for x in a.proof.blockers)
+    files = list(tmp_path.glob("*.smt2"))
+    assert files
+    for f in files:
+        assert cvc5_check(f.read_text()) == "unsat"

@@ -220,6 +220,9 @@ class Engine:
             self.out.verdict = "unknown"
             self.out.reason = e.reason
             self.out.unknown_component = e.resource_id
+        except KeyError as e:  # a lookup of something the snapshot lacks
+            self.out.verdict = "unknown"
+            self.out.reason = f"a resource on a path is not in the snapshot: {e}"
         if self.out.verdict == "unreachable" and self.out.paths_checked == 0:
             self._no_path()
         if self.req.emit_smt2 is not None:
