@@ -698,6 +698,11 @@ def _routes(
     ]
     chosen = draw(st.lists(st.sampled_from(destinations), max_size=4, unique=True))
     out = []
+    if "0.0.0.0/0" not in chosen and _chance(draw, 1, 1):
+        # A default route to the internet gateway or a NAT gateway, as most VPCs have.
+        exits = [t for t in targets if t[0] in ("internet-gateway", "nat-gateway")]
+        kind, target = draw(st.sampled_from(exits[:1] * 2 + exits))
+        out.append(route("0.0.0.0/0", kind, target))
     for dest in chosen:
         kind, target = draw(st.sampled_from(targets))
         state = "blackhole" if _chance(draw, 1, 7) else "active"
@@ -776,9 +781,15 @@ def queries(draw: st.DrawFn, network: Network) -> tuple[Origin, Packet]:
     """An origin and a packet that suits it (mostly: an interface sends from its own address
     to another interface or a public host, the internet from a public host to a public IP of
     the network, on-prem from an on-prem host)."""
-    kind = draw(st.sampled_from(("interface",) * 6 + ("internet", "onprem")))
+    kind = draw(st.sampled_from(("interface",) * 5 + ("internet", "internet", "onprem")))
     private = sorted({str(a) for e in network.network_interfaces for a in e.addresses})
     public = sorted({str(a) for e in network.network_interfaces for a in e.public_ips})
+    hosts = sorted(
+        str(a)
+        for e in network.network_interfaces
+        if e.owner_kind is not InterfaceOwnerKind.NAT_GATEWAY
+        for a in e.public_ips
+    )
     same_vpc: list[str] = []
     if kind == "interface" and network.network_interfaces:
         eni = draw(st.sampled_from(network.network_interfaces))
@@ -800,8 +811,8 @@ def queries(draw: st.DrawFn, network: Network) -> tuple[Origin, Packet]:
         dst_pool = draw(st.sampled_from(("private", "any")))
     else:
         src = draw(st.sampled_from(INTERNET_HOSTS))
-        dst_pool = draw(st.sampled_from(("public", "public", "any")))
-    pools = {"private": private, "public": public, "internet": list(INTERNET_HOSTS)}
+        dst_pool = draw(st.sampled_from(("hosts", "hosts", "public", "any")))
+    pools = {"private": private, "public": public, "hosts": hosts, "internet": list(INTERNET_HOSTS)}
     pools["same-vpc"] = same_vpc
     dst = draw(st.sampled_from(pools.get(dst_pool) or _addresses(network)))
     origin = from_eni(eni.id) if kind == "interface" and network.network_interfaces else None

@@ -224,3 +224,12 @@ def test_onprem_range_carried_by_no_vpn_is_unknown():
     net = b.build(onprem=("172.20.0.0/16",))
     t = walk(net, tcp("172.20.0.9", "10.0.1.5"), ONPREM)
     assert (t.disposition.kind, t.disposition.component_id) == (DispositionKind.UNKNOWN, "onprem")
+
+
+def test_onprem_range_of_a_vpn_without_usable_gateway_is_dropped():
+    b = Builder()
+    b.vpc("vpc-a", "10.0.0.0/16")
+    b.subnet("subnet-1", "vpc-a", "10.0.1.0/24")
+    b.vpn("vpn-1", "192.168.0.0/16", vgw="vgw-gone")
+    t = walk(b.build(), tcp("192.168.1.1", "10.0.1.5"), ONPREM)
+    assert (t.disposition.code, t.disposition.component_id) == ("NO_ROUTE_TO_DESTINATION", "vpn-1")

@@ -111,7 +111,9 @@ def test_strategies_reach_every_main_outcome(wanted: DispositionKind):
     find(
         network_and_packet(),
         hit,
-        settings=settings(max_examples=300, database=None, phases=[Phase.generate]),
+        settings=settings(
+            max_examples=1000, database=None, derandomize=True, phases=[Phase.generate]
+        ),
     )
 
 

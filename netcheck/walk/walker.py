@@ -28,6 +28,7 @@ from netcheck.model import (
     Subnet,
     TransitGatewayAttachment,
     TransitGatewayAttachmentType,
+    VpnConnection,
     VpnGateway,
 )
 from netcheck.model.packet import (
@@ -99,13 +100,20 @@ class _OnpremEntry:
     attachment: TransitGatewayAttachment | None = None
 
 
+def _carrying_vpns(network: Network, src: IPv4Address) -> list[VpnConnection]:
+    """Available VPN connections with a known range containing `src`, sorted by id."""
+    return [
+        vpn
+        for vpn in sorted(network.vpn_connections, key=lambda v: v.id)
+        if available(vpn.state) and any(in_cidr(src, c) for c in vpn.onprem_cidrs)
+    ]
+
+
 def _onprem_entries(network: Network, src: IPv4Address) -> tuple[_OnpremEntry, ...]:
     """Every VGW (per attached VPC) and TGW VPN attachment whose VPN has a range containing
     `src`, sorted by id."""
     out: list[_OnpremEntry] = []
-    for vpn in sorted(network.vpn_connections, key=lambda v: v.id):
-        if not available(vpn.state) or not any(in_cidr(src, c) for c in vpn.onprem_cidrs):
-            continue
+    for vpn in _carrying_vpns(network, src):
         vgw = network.get(vpn.vpn_gateway_id or "")
         if isinstance(vgw, VpnGateway) and available(vgw.state):
             out.extend(_OnpremEntry(vgw.id, vpc_id=v) for v in sorted(vgw.vpc_ids))
@@ -175,6 +183,15 @@ def walk(
 
 def _no_onprem_entry(w: _Walker) -> None:
     src = w.packet.src_ip
+    vpns = _carrying_vpns(w.net, src)
+    if vpns:
+        # A VPN carries the range but none of its gateways / attachments is usable.
+        w.hop("onprem", "onprem", "deny", detail=f"{vpns[0].id} has no available gateway")
+        w.drop(
+            "NO_ROUTE_TO_DESTINATION",
+            vpns[0].id,
+            f"{vpns[0].id} carries {src} but its gateway is not in the snapshot or not available",
+        )
     if not any(in_cidr(src, c) for c in w.net.declared_onprem_cidrs()):
         w.hop("onprem", "onprem", "deny", detail=f"{src} is in no on-prem range")
         w.drop("SOURCE_NOT_ONPREM", "onprem", f"{src} is in no declared on-prem range")
