@@ -152,16 +152,16 @@ def sg_check(
     for gid in sorted(group_ids):
         sg = network.get(gid)
         for r in getattr(sg, direction.value, ()) if sg is not None else ():
+            rid = r.rule_id if r.rule_id.startswith(gid) else f"{gid}:{r.rule_id}"
             text = (
-                f"{gid} {direction.value} rule {r.rule_id}: allow "
-                f"{_filter_text(r.protocol, r.port_range, r.icmp_type)} "
+                f"{rid}: allow {_filter_text(r.protocol, r.port_range, r.icmp_type)} "
                 f"{'from' if direction is Direction.INGRESS else 'to'} {r.peer_text}"
                 + (f" ({r.description})" if r.description else "")
             )
             rules.append(
                 Rule(
                     f"sg:{gid}:{direction.value}:{r.rule_id}",
-                    r.rule_id if r.rule_id.startswith(gid) else f"{gid}:{r.rule_id}",
+                    rid,
                     text,
                     sg_rule_match(network, r, p),
                     True,

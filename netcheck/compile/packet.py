@@ -118,7 +118,18 @@ def ip_in_any(bv: z3.BitVecRef, nets: tuple[IPNetwork, ...] | list[IPNetwork]) -
 
 
 def ip_is_any(bv: z3.BitVecRef, addrs: tuple[IPv4Address, ...] | list[IPv4Address]) -> z3.BoolRef:
-    return z3.Or(*(bv == int(a) for a in addrs)) if addrs else z3.BoolVal(False)
+    """`bv` is one of `addrs`; consecutive addresses become one range (smaller terms for
+    group references with many members)."""
+    values = sorted({int(a) for a in addrs})
+    if not values:
+        return z3.BoolVal(False)
+    runs: list[list[int]] = [[values[0], values[0]]]
+    for v in values[1:]:
+        if v == runs[-1][1] + 1:
+            runs[-1][1] = v
+        else:
+            runs.append([v, v])
+    return z3.Or(*(in_range(bv, lo, hi) for lo, hi in runs))
 
 
 def in_range(bv: z3.BitVecRef, start: int, end: int) -> z3.BoolRef:

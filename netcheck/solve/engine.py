@@ -111,8 +111,10 @@ def _packet(m: z3.ModelRef, p: SymPacket) -> dict[str, int]:
 def _hops(m: z3.ModelRef, steps: tuple[Step, ...]) -> tuple[HopValue, ...]:
     out: list[HopValue] = []
     for st in steps:
-        if st.kind in ("subnet", "vpc"):
-            continue
+        if st.kind in ("subnet", "vpc") or (
+            st.kind == "nat-gateway" and st.label.endswith((":protocol-ok", ":address"))
+        ):
+            continue  # selection bookkeeping, not a component a user would look at
         decided = next(
             (r for r in st.rules if z3.is_true(m.eval(r.cond, model_completion=True))), None
         )
