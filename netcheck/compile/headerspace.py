@@ -165,11 +165,12 @@ def build_reach(
     seen: set[int] = set()
     for src, src_universe in zip(sources, per_source, strict=True):
         pinned = dict(nat_ports or {})
-        first = _branch(network, src, destination, p0, one_way, pinned)
+        live = z3.And(universe, src_universe)
+        first = _branch(network, src, destination, p0, one_way, pinned, live)
         runs = [(pinned, first)]
         if first[3]:
             runs = [
-                (ports, _branch(network, src, destination, p0, one_way, ports))
+                (ports, _branch(network, src, destination, p0, one_way, ports, live))
                 for ports in _assignments(network, first[3], pinned)
             ]
         for ports, (defs, goal, unknowns, _free) in runs:
@@ -211,9 +212,14 @@ def _branch(
     p0: SymPacket,
     one_way: bool,
     nat_ports: dict[str, int],
+    live: z3.BoolRef,
 ) -> tuple[list[z3.BoolRef], z3.BoolRef, list[tuple[z3.BoolRef, str]], set[str]]:
     """Definitions, goal and unknown ends of one source with the NAT ports in `nat_ports`
-    pinned, and the NAT gateways whose port was left free on some path."""
+    pinned, and the NAT gateways whose port was left free on some path. Forward paths no
+    packet of `live` (the universe) can take are left out before their replies are explored
+    (they add nothing to the goal)."""
+    pruner = z3.Solver()
+    pruner.add(live)
     defs: list[z3.BoolRef] = []
     goals: list[z3.BoolRef] = []
     unknowns: list[tuple[z3.BoolRef, str]] = []
@@ -226,6 +232,12 @@ def _branch(
             unknowns.append((_guards(path), f"{path.end.component_id}: {path.end.reason}"))
             continue
         if not accepts(dst, path.end):
+            continue
+        pruner.push()
+        pruner.add(*path.formulas())
+        dead = pruner.check() == z3.unsat
+        pruner.pop()
+        if dead:
             continue
         fwd = _guards(path)
         if one_way or kind is DispositionKind.DELIVERED_SERVICE:
@@ -322,20 +334,30 @@ def cut_points(
         for e in pl.entries:
             _cidr_cuts(e, ips)
     for vpn in network.vpn_connections:
-        for c in vpn.onprem_cidrs:
-            _cidr_cuts(c, ips)
+        for onprem in vpn.onprem_cidrs:
+            _cidr_cuts(onprem, ips)
     for pcx in network.vpc_peering_connections:
         for info in (pcx.requester, pcx.accepter):
-            for c in info.cidr_blocks:
-                _cidr_cuts(c, ips)
+            for block in info.cidr_blocks:
+                _cidr_cuts(block, ips)
     for acl in network.network_acls:
-        for e in acl.entries:
-            _cidr_cuts(e.cidr, ips)
-            _filter_cuts(e.protocol, e.port_range, e.icmp_type, e.icmp_code, ports, protos, icmp)
+        for entry in acl.entries:
+            _cidr_cuts(entry.cidr, ips)
+            _filter_cuts(
+                entry.protocol,
+                entry.port_range,
+                entry.icmp_type,
+                entry.icmp_code,
+                ports,
+                protos,
+                icmp,
+            )
     for sg in network.security_groups:
-        for r in (*sg.ingress, *sg.egress):
-            _cidr_cuts(r.cidr, ips)
-            _filter_cuts(r.protocol, r.port_range, r.icmp_type, r.icmp_code, ports, protos, icmp)
+        for rule in (*sg.ingress, *sg.egress):
+            _cidr_cuts(rule.cidr, ips)
+            _filter_cuts(
+                rule.protocol, rule.port_range, rule.icmp_type, rule.icmp_code, ports, protos, icmp
+            )
     addresses: list[object] = list(extra_addresses)
     for eni in network.network_interfaces:
         addresses += [*eni.addresses, *eni.public_ips]

@@ -1,0 +1,282 @@
+"""Enumerating header-space sets: `Reach` formulas -> a disjoint union of boxes of packets.
+
+Input: a `Reach` (compile/headerspace.py) and the candidate boundaries per dimension.
+Output: a `SetOutcome` — plain Python: boxes as inclusive integer intervals per header
+dimension, each with one concrete packet inside it that gets through (and the origin and NAT
+ports that make it get through), or `unknown` with the reason. No Z3 object in it.
+
+The loop, per protocol class (TCP, UDP, ICMP, every other protocol): find a packet that gets
+through and lies in no box found so far; grow it one dimension at a time to the largest
+interval such that the whole box gets through (`box ∧ U ∧ D ∧ ¬goal` unsat — the solver
+checks every box); stopping points are tried at the snapshot's rule boundaries (galloping,
+then bisection); block the box; repeat until no packet is left. Boxes that agree on all
+dimensions but one are then merged (that dimension becomes a union of intervals). Since each
+box is checked and the loop runs until unsat, the union is exactly the set of packets that
+get through (within the query's universe `U`).
+"""
+
+from __future__ import annotations
+
+import time
+
+import z3
+
+from netcheck.compile.headerspace import DIMENSIONS, Reach, box_formula
+from netcheck.compile.packet import FIELDS, SymPacket, in_range
+from netcheck.model.base import ICMP, TCP, UDP
+from netcheck.model.packet import Origin
+from netcheck.solve.set_results import BoxValue, Interval, IntervalSet, SetOutcome
+
+__all__ = ["CLASSES", "BoxValue", "SetOutcome", "SolverGaveUp", "enumerate_set", "merge"]
+
+# Protocol classes: the protocol they fix (None: every protocol but ICMP/TCP/UDP) and the
+# dimensions a box grows along, in order (destination first, source address last, so that
+# the source ranges of one port come out as large as possible).
+CLASSES: dict[str, tuple[int | None, tuple[str, ...]]] = {
+    "tcp": (TCP, ("dst_ip", "dst_port", "src_port", "src_ip")),
+    "udp": (UDP, ("dst_ip", "dst_port", "src_port", "src_ip")),
+    "icmp": (ICMP, ("dst_ip", "icmp_type", "icmp_code", "src_ip")),
+    "other": (None, ("protocol", "dst_ip", "src_ip")),
+}
+
+
+class SolverGaveUp(Exception):
+    pass
+
+
+class _Solvers:
+    """The finder (packets that get through) and the refuter (packets that do not) of one
+    protocol class, sharing a deadline."""
+
+    def __init__(self, reach: Reach, cls: z3.BoolRef, deadline: float, out: SetOutcome) -> None:
+        base = [reach.universe, cls, *reach.defs]
+        self.finder = z3.Solver()
+        self.finder.add(*base, reach.goal())
+        self.refuter = z3.Solver()
+        self.refuter.add(*base, z3.Not(reach.goal()))
+        # The finder accumulates "not in a found box"; witnesses are picked without that.
+        self.picker = z3.Solver()
+        self.picker.add(*base, reach.goal())
+        self.deadline = deadline
+        self.out = out
+
+    def check(self, s: z3.Solver) -> bool:
+        remaining = int((self.deadline - time.monotonic()) * 1000)
+        if remaining <= 0:
+            raise SolverGaveUp("solver time limit reached")
+        s.set("timeout", remaining)
+        self.out.checks += 1
+        r = s.check()
+        if r == z3.unknown:
+            raise SolverGaveUp(f"solver gave up: {s.reason_unknown()}")
+        return bool(r == z3.sat)
+
+    def inside(self, p: SymPacket, box: dict[str, Interval]) -> bool:
+        """Does every packet of the box (within the universe) get through?"""
+        self.refuter.push()
+        try:
+            self.refuter.add(box_formula(p, box))
+            return not self.check(self.refuter)
+        finally:
+            self.refuter.pop()
+
+
+def class_constraint(p: SymPacket, name: str) -> z3.BoolRef:
+    proto, _dims = CLASSES[name]
+    if proto is not None:
+        return p.protocol == proto
+    return z3.And(p.protocol != ICMP, p.protocol != TCP, p.protocol != UDP)
+
+
+def _val(m: z3.ModelRef, e: z3.ExprRef) -> int:
+    return int(m.eval(e, model_completion=True).as_long())
+
+
+def _grow(sv: _Solvers, p: SymPacket, box: dict[str, Interval], dim: str, cuts: list[int]) -> None:
+    """Widen `box[dim]` as far as the whole box keeps getting through."""
+    top = DIMENSIONS[dim]
+    lo, hi = box[dim]
+    if sv.inside(p, {**box, dim: (0, top)}):
+        box[dim] = (0, top)
+        return
+    ups = sorted({c - 1 for c in cuts if c - 1 > hi} | ({top} if top > hi else set()))
+    hi = _gallop(ups, lambda x: sv.inside(p, {**box, dim: (lo, x)}), hi)
+    downs = sorted({c for c in cuts if c < lo} | ({0} if lo > 0 else set()), reverse=True)
+    lo = _gallop(downs, lambda x: sv.inside(p, {**box, dim: (x, hi)}), lo)
+    box[dim] = (lo, hi)
+
+
+def _gallop(candidates: list[int], ok: object, current: int) -> int:
+    """The last candidate (in order) that is ok, assuming ok is monotone (once false, false
+    ever after); `current` when none is."""
+    assert callable(ok)
+    good, step, i = -1, 1, 0
+    bad = len(candidates)
+    while i < len(candidates):
+        if ok(candidates[i]):
+            good = i
+            i = good + step
+            step *= 2
+        else:
+            bad = i
+            break
+    lo_i, hi_i = good + 1, min(bad, len(candidates)) - 1
+    while lo_i <= hi_i:
+        mid = (lo_i + hi_i) // 2
+        if ok(candidates[mid]):
+            good, lo_i = mid, mid + 1
+        else:
+            hi_i = mid - 1
+    return candidates[good] if good >= 0 else current
+
+
+def _branch_of(reach: Reach, m: z3.ModelRef) -> tuple[Origin, dict[str, int]]:
+    for b in reach.branches:
+        if z3.is_true(m.eval(b.goal, model_completion=True)):
+            return b.origin, dict(b.nat_ports)
+    b = reach.branches[0]
+    return b.origin, dict(b.nat_ports)
+
+
+def _interval_set_formula(bv: z3.BitVecRef, ivs: IntervalSet) -> z3.BoolRef:
+    return z3.Or(*(in_range(bv, lo, hi) for lo, hi in ivs))
+
+
+def merged_box_formula(p: SymPacket, dims: dict[str, IntervalSet]) -> z3.BoolRef:
+    return z3.And(*(_interval_set_formula(p.field(d), ivs) for d, ivs in dims.items()))
+
+
+def _union(a: IntervalSet, b: IntervalSet) -> IntervalSet:
+    out: list[list[int]] = []
+    for lo, hi in sorted((*a, *b)):
+        if out and lo <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return tuple((x[0], x[1]) for x in out)
+
+
+def merge(boxes: list[dict[str, IntervalSet]]) -> list[dict[str, IntervalSet]]:
+    """Merge boxes that agree on every dimension but one (exact: the union of two such boxes
+    is the box with the union of that dimension)."""
+    current = [dict(b) for b in boxes]
+    changed = True
+    while changed and len(current) > 1:
+        changed = False
+        dims = sorted(current[0])
+        for d in dims:
+            groups: dict[tuple, dict[str, IntervalSet]] = {}
+            for b in current:
+                key = tuple((k, b[k]) for k in dims if k != d)
+                if key in groups:
+                    groups[key][d] = _union(groups[key][d], b[d])
+                    changed = True
+                else:
+                    groups[key] = dict(b)
+            current = list(groups.values())
+    return sorted(current, key=lambda b: tuple(b[k] for k in sorted(b)))
+
+
+def enumerate_set(
+    reach: Reach,
+    cuts: dict[str, list[int]],
+    *,
+    classes: tuple[str, ...] = tuple(CLASSES),
+    timeout_ms: int = 60000,
+    max_boxes: int = 5000,
+) -> SetOutcome:
+    """Every packet of `reach.universe` that gets through, as merged boxes with witnesses."""
+    out = SetOutcome()
+    deadline = time.monotonic() + timeout_ms / 1000
+    try:
+        for name in classes:
+            _enumerate_class(reach, cuts, name, deadline, out, max_boxes)
+        _unknowns(reach, deadline, out)
+    except SolverGaveUp as e:
+        out.status = "unknown"
+        out.reason = str(e)
+    return out
+
+
+def _enumerate_class(
+    reach: Reach,
+    cuts: dict[str, list[int]],
+    name: str,
+    deadline: float,
+    out: SetOutcome,
+    max_boxes: int,
+) -> None:
+    p = reach.packet
+    cls = class_constraint(p, name)
+    sv = _Solvers(reach, cls, deadline, out)
+    dims = CLASSES[name][1]
+    raw: list[dict[str, IntervalSet]] = []
+    while sv.check(sv.finder):
+        m = sv.finder.model()
+        box = {d: (_val(m, p.field(d)), _val(m, p.field(d))) for d in dims}
+        for d in dims:
+            _grow(sv, p, box, d, cuts[d])
+        raw.append({d: (iv,) for d, iv in box.items()})
+        sv.finder.add(z3.Not(box_formula(p, box)))
+        if len(raw) > max_boxes:
+            raise SolverGaveUp(f"more than {max_boxes} boxes for {name}")
+    out.raw_boxes += len(raw)
+    for dims_set in merge(raw):
+        out.boxes.append(_witness(sv, reach, name, dims_set))
+
+
+def _witness(sv: _Solvers, reach: Reach, name: str, dims: dict[str, IntervalSet]) -> BoxValue:
+    """A readable packet of the box: TCP source port 49152, the first destination port,
+    8.8.8.8 from the internet, ICMP echo request — when the box allows."""
+    p = reach.packet
+    s = sv.picker
+    s.push()
+    try:
+        s.add(merged_box_formula(p, dims))
+        prefs = [
+            p.src_port == 49152,
+            p.src_ip == 0x08080808,
+            p.icmp_type == 8,
+        ]
+        if "dst_port" in dims:
+            prefs.insert(0, p.dst_port == dims["dst_port"][0][0])
+        pushed = 0
+        for pref in prefs:
+            s.push()
+            s.add(pref)
+            if sv.check(s):
+                pushed += 1
+            else:
+                s.pop()
+        if not sv.check(s):  # cannot happen: the box has packets that get through
+            raise SolverGaveUp("internal error: an enumerated box has no packet")
+        m = s.model()
+        packet = {f: _val(m, p.field(f)) for f in FIELDS}
+        origin, nat_ports = _branch_of(reach, m)
+        for _ in range(pushed):
+            s.pop()
+    finally:
+        s.pop()
+    return BoxValue(name, dims, packet, origin, nat_ports)
+
+
+def _unknowns(reach: Reach, deadline: float, out: SetOutcome) -> None:
+    """Reasons of paths that end `unknown` for some packet of the universe (those packets
+    are not in the set: whether they get through is not known)."""
+    conds = [(c, why) for b in reach.branches for c, why in b.unknowns]
+    if not conds:
+        return
+    s = z3.Solver()
+    s.add(reach.universe, *reach.defs)
+    sv = _Solvers.__new__(_Solvers)
+    sv.deadline, sv.out = deadline, out
+    seen: set[str] = set()
+    for cond, why in conds[:20]:
+        if why in seen:
+            continue
+        s.push()
+        s.add(cond)
+        if sv.check(s):
+            seen.add(why)
+            out.unknown_reasons.append(why)
+        s.pop()

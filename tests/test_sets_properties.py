@@ -1,0 +1,153 @@
+"""Property tests: header-space sets are exact on random networks.
+
+1. A random packet of the query (source origin fixed, protocol fixed, NAT ports pinned to the
+   walker's default) is inside the union of boxes if and only if the concrete walker lets its
+   connection through.
+2. The set is non-empty exactly when the engine answers `reachable` for the same free query.
+3. Every box's witness is replayed by the walker (`build_set` checks it: status stays
+   `complete`).
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import network_and_packet, packets
+
+from netcheck.compile.base import NON_PUBLIC
+from netcheck.compile.targets import public_owners
+from netcheck.explain.sets import ReachableSet, build_set
+from netcheck.model.endpoints import Destination, Header, Source
+from netcheck.model.network import Network
+from netcheck.model.packet import Origin, OriginKind, Packet
+from netcheck.questions.reachable_set import solve_pair
+from netcheck.solve.engine import Request, run
+from netcheck.walk import walk_connection
+
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def anywhere(network: Network) -> Destination:
+    return Destination(
+        interface_ids=tuple(e.id for e in network.network_interfaces),
+        internet=True,
+        onprem=True,
+        service_ids=tuple(e.id for e in network.vpc_endpoints),
+    )
+
+
+def pinned(network: Network) -> dict[str, int]:
+    return {n.id: 1024 for n in network.nat_gateways}
+
+
+def in_origin(network: Network, origin: Origin, packet: Packet) -> bool:
+    """Is the packet's source one the origin may use (the universe of the set)?"""
+    if origin.kind is OriginKind.INTERNET:
+        public = not any(packet.src_ip in n for n in NON_PUBLIC)
+        return public and packet.src_ip not in {pub for pub, _v, _p in public_owners(network)}
+    if origin.kind is OriginKind.ONPREM:
+        return any(packet.src_ip in c for c in network.declared_onprem_cidrs())
+    return True
+
+
+def the_set(network: Network, origin: Origin, protocol: int) -> ReachableSet:
+    outcome = solve_pair(
+        network,
+        (Source(origin=origin),),
+        anywhere(network),
+        Header(protocol=protocol),
+        nat_ports=pinned(network),
+    )
+    return build_set(network, outcome, src=str(origin), dst="anywhere")
+
+
+@SETTINGS
+@given(network_and_packet(), st.data())
+def test_a_packet_is_in_the_set_iff_the_walker_lets_it_through(case, data):
+    network, origin, packet = case
+    extra = data.draw(st.lists(packets(network), max_size=3))
+    for p in [packet, *(x for x in extra if x.protocol == packet.protocol)]:
+        rs = the_set(network, origin, p.protocol)
+        assert rs.status == "complete", rs.reason
+        walked = walk_connection(network, p, origin, nat_ports=pinned(network)).success
+        inside = in_origin(network, origin, p) and rs.contains(p)
+        assert inside == walked, (
+            f"{p} from {origin}: in set {inside}, walker {walked}; boxes "
+            f"{[b.to_dict() | {'witness': None} for b in rs.boxes]}"
+        )
+
+
+def _point(data: st.DataObject, box: object) -> Packet:
+    """A random packet of a box (one interval per field, then a value in it)."""
+    values = {}
+    for field, ivs in box.intervals.items():  # type: ignore[attr-defined]
+        lo, hi = data.draw(st.sampled_from(ivs))
+        values[field] = data.draw(st.sampled_from((lo, hi)) | st.integers(lo, hi))
+    proto = values["protocol"]
+    ports = proto in (6, 17)
+    return Packet(
+        src_ip=IPv4Address(values["src_ip"]),
+        dst_ip=IPv4Address(values["dst_ip"]),
+        protocol=proto,
+        src_port=values.get("src_port", 0) if ports else 0,
+        dst_port=values.get("dst_port", 0) if ports else 0,
+        icmp_type=values.get("icmp_type", 0) if proto == 1 else 0,
+        icmp_code=values.get("icmp_code", 0) if proto == 1 else 0,
+    )
+
+
+@SETTINGS
+@given(network_and_packet(), st.data())
+def test_a_random_packet_of_a_box_gets_through(case, data):
+    network, origin, packet = case
+    rs = the_set(network, origin, packet.protocol)
+    assert rs.status == "complete", rs.reason
+    for box in rs.boxes:
+        p = _point(data, box)
+        if not in_origin(network, origin, p):
+            continue
+        trace = walk_connection(network, p, origin, nat_ports=pinned(network))
+        assert trace.success, f"{p} from {origin} is in {box.to_dict() | {'witness': None}}"
+
+
+@SETTINGS
+@given(network_and_packet())
+def test_the_set_is_empty_iff_the_engine_finds_no_packet(case):
+    network, origin, packet = case
+    rs = the_set(network, origin, packet.protocol)
+    out = run(
+        Request(
+            network=network,
+            sources=(Source(origin=origin),),
+            destination=anywhere(network),
+            header=Header(protocol=packet.protocol),
+            nat_ports=pinned(network),
+        )
+    )
+    assert rs.status == "complete", rs.reason
+    if out.verdict == "reachable":
+        assert rs.reachable
+    elif out.verdict == "unreachable":
+        assert not rs.reachable
+    for b in rs.boxes:
+        assert b.witness is not None
+        assert b.contains(b.witness.packet)
+
+
+def test_in_origin_excludes_snapshot_public_ips():
+    from strategies import Builder
+
+    b = Builder()
+    b.vpc("vpc-1", "10.1.0.0/16")
+    b.subnet("subnet-1", "vpc-1", "10.1.1.0/24")
+    b.eni("eni-1", "subnet-1", "10.1.1.10", public="3.0.0.1")
+    net = b.build()
+    inet = Origin(kind=OriginKind.INTERNET)
+    p = Packet(src_ip=IPv4Address("3.0.0.1"), dst_ip=IPv4Address("8.8.8.8"), protocol=6)
+    assert not in_origin(net, inet, p)
