@@ -24,7 +24,7 @@ from netcheck.compile.base import DROP, UNKNOWN, Ctx, Steps, available, is_publi
 from netcheck.compile.packet import SymPacket, fresh, ip_in, ip_in_any, ip_is_any, same
 from netcheck.compile.routing import select_route
 from netcheck.compile.steps import End, NatSession, Path, Rule, Step
-from netcheck.compile.targets import Targets
+from netcheck.compile.transit import Transit
 from netcheck.model.base import TCP, UDP
 from netcheck.model.filtering import Direction
 from netcheck.model.gateways import NatGateway, VpnGateway
@@ -37,7 +37,7 @@ from netcheck.model.vpc import Subnet
 __all__ = ["ROUTE_TARGETS", "Explorer", "is_public"]
 
 
-class Explorer(Targets):
+class Explorer(Transit):
     """Enumerates the candidate paths of one network, walking the topology symbolically."""
 
     # -- origins ---------------------------------------------------------------------------

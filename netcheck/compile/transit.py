@@ -1,0 +1,231 @@
+"""Encoders for the transit gateway (attachment AZ rule, TGW route tables, egress subnet) and
+for on-premises exits (VGW, TGW VPN attachments), following docs/semantics/forwarding.md
+"TGW routing from ingress attachment" and the VGW rule.
+
+Input: the subnet routing the packet, the chosen `Route`, the `SymPacket`, the steps so far.
+Output: the candidate `Path`s that continue from there.
+
+Example: `tgw_route` branches once per route of the ingress attachment's TGW route table
+(longest prefix, static over propagated) plus a `TGW_RTB_CANNOT_ROUTE` drop for no match.
+"""
+
+from __future__ import annotations
+
+import z3
+
+from netcheck.compile.base import DROP, Ctx, Steps, available
+from netcheck.compile.packet import SymPacket, ip_in_any
+from netcheck.compile.routing import select_tgw_route
+from netcheck.compile.steps import Path, Rule
+from netcheck.compile.targets import Targets
+from netcheck.model.base import IPNetwork
+from netcheck.model.filtering import Direction
+from netcheck.model.gateways import VpnConnection, VpnGateway
+from netcheck.model.packet import DispositionKind
+from netcheck.model.routing import Route
+from netcheck.model.transit import (
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayAttachmentType,
+)
+from netcheck.model.vpc import Subnet
+
+
+class Transit(Targets):
+    """Transit gateway and on-premises encoders (mixed into `Explorer`)."""
+
+    # -- transit gateway --------------------------------------------------------------------
+
+    def to_tgw(
+        self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """TGW: an available attachment of the VPC with a subnet in the source subnet's AZ
+        (`TGW_ROUTE_AZ_RESTRICTION`), its NACLs, then TGW routing from that attachment."""
+        tgw = self.net.get(route.target_id or "")
+        atts = sorted(
+            (
+                a
+                for a in self.net.transit_gateway_attachments_of_vpc(s.vpc_id, route.target_id)
+                if available(a.state)
+            ),
+            key=lambda a: a.id,
+        )
+        if not isinstance(tgw, TransitGateway) or not available(tgw.state) or not atts:
+            return self.bad_state(steps, table_id, route, ctx)
+        chosen: tuple[TransitGatewayAttachment, Subnet] | None = None
+        for a in atts:
+            for sid in sorted(a.subnet_ids):
+                sub = self.net.get(sid)
+                if (
+                    chosen is None
+                    and isinstance(sub, Subnet)
+                    and sub.availability_zone == s.availability_zone
+                ):
+                    chosen = (a, sub)
+        if chosen is None:
+            return self.end(
+                steps,
+                DROP,
+                tgw.id,
+                ctx,
+                "TGW_ROUTE_AZ_RESTRICTION",
+                f"the attachment of {s.vpc_id} to {tgw.id} has no subnet in {s.availability_zone}",
+            )
+        att, asub = chosen
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
+        if asub.id != s.id:
+            steps = (*steps, self.nacl(asub, Direction.INGRESS, p))
+        return self.tgw_route(
+            att, p, steps, Ctx(ctx.reply, s.availability_zone, ctx.sessions, ctx.made, ctx.routed)
+        )
+
+    def tgw_route(
+        self, att: TransitGatewayAttachment, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """TGW routing: the ingress attachment's table decides; longest prefix, static over
+        propagated; blackhole or no route: `TGW_RTB_CANNOT_ROUTE`."""
+        if not self.ok(steps):
+            return []
+        if att.id in ctx.routed:
+            return self.unknown(steps, att.id, ctx, f"routing loop through {att.id}")
+        ctx = Ctx(ctx.reply, ctx.az, ctx.sessions, ctx.made, (*ctx.routed, att.id))
+        table = self.net.transit_gateway_route_table_of(att.id)
+        if table is None:
+            return self.end(
+                steps,
+                DROP,
+                att.id,
+                ctx,
+                "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+                f"{att.id} is associated with no transit gateway route table",
+            )
+        choices, nothing = select_tgw_route(self.net.transit_gateway_routes(table.id), p)
+        out = self.leaf(
+            steps,
+            table.id,
+            "transit-gateway-route-table",
+            f"tgw-rtb:{table.id}:none",
+            nothing,
+            p,
+            ctx,
+            "TGW_RTB_CANNOT_ROUTE",
+            f"{table.id} has no route to the destination",
+        )
+        for r, cond in choices:
+            label = f"tgw-rtb:{table.id}:{r.destination}"
+            text = f"{table.id}: {r.label}"
+            st = (
+                *steps,
+                self.step(
+                    table.id,
+                    "transit-gateway-route-table",
+                    label,
+                    text,
+                    cond,
+                    p,
+                    "TGW_RTB_CANNOT_ROUTE",
+                    (Rule(label, r.label, text, cond, True),),
+                ),
+            )
+            if r.state.lower() == "blackhole" or not r.attachment_ids:
+                out += self.end(
+                    st,
+                    DROP,
+                    table.id,
+                    ctx,
+                    "TGW_RTB_CANNOT_ROUTE",
+                    f"route {r.label} is a blackhole",
+                )
+                continue
+            b = self.net.get(sorted(r.attachment_ids)[0])
+            if not isinstance(b, TransitGatewayAttachment) or not available(b.state):
+                out += self.end(
+                    st,
+                    DROP,
+                    table.id,
+                    ctx,
+                    "TGW_RTB_CANNOT_ROUTE",
+                    f"the attachment of route {r.label} is not in the snapshot or not available",
+                )
+                continue
+            out += self.tgw_egress(b, p, st, ctx)
+        return out
+
+    def tgw_egress(
+        self, b: TransitGatewayAttachment, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        if b.resource_type is TransitGatewayAttachmentType.VPC:
+            subs = [
+                x for x in (self.net.get(i) for i in sorted(b.subnet_ids)) if isinstance(x, Subnet)
+            ]
+            if not subs:
+                return self.unknown(
+                    steps, b.id, ctx, f"no subnet of {b.id} is in the snapshot", "UNKNOWN_RESOURCE"
+                )
+            bsub = next((x for x in subs if x.availability_zone == ctx.az), subs[0])
+            return self.route_from_subnet(
+                bsub, p, (*steps, self.nacl(bsub, Direction.EGRESS, p)), ctx
+            )
+        if b.resource_type is TransitGatewayAttachmentType.VPN:
+            vpn = self.net.get(b.resource_id or "")
+            ranges = list(vpn.onprem_cidrs) if isinstance(vpn, VpnConnection) else []
+            return self.to_onprem(
+                b.id, "transit-gateway", ranges + list(self.net.onprem_cidrs), p, steps, ctx
+            )
+        return self.unknown(
+            steps,
+            b.id,
+            ctx,
+            f"transit gateway {b.resource_type.value} attachments are not modelled",
+        )
+
+    # -- on-premises, gateway endpoints -----------------------------------------------------
+
+    def to_onprem(
+        self, cid: str, kind: str, ranges: list[IPNetwork], p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        """Exit to on-premises when `dst_ip` is in a known range; no range known: unknown."""
+        if not ranges:
+            return self.unknown(
+                steps, cid, ctx, f"the on-prem ranges behind {cid} are not in the snapshot"
+            )
+        inside = ip_in_any(p.dst_ip, ranges)
+        return self.leaf(
+            steps,
+            cid,
+            kind,
+            f"onprem:{cid}:outside",
+            z3.Not(inside),
+            p,
+            ctx,
+            "NO_ROUTE_TO_DESTINATION",
+            f"the destination is in no on-prem range behind {cid}",
+        ) + self.leaf(
+            steps,
+            cid,
+            kind,
+            f"onprem:{cid}",
+            inside,
+            p,
+            ctx,
+            None,
+            f"exits to on-premises through {cid}",
+            DispositionKind.EXITS_ONPREM,
+        )
+
+    def to_vgw(
+        self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
+    ) -> list[Path]:
+        g = self.net.get(route.target_id or "")
+        if not isinstance(g, VpnGateway) or not available(g.state) or s.vpc_id not in g.vpc_ids:
+            return self.bad_state(steps, table_id, route, ctx)
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
+        ranges = [
+            c
+            for v in self.net.vpn_connections
+            if v.vpn_gateway_id == g.id and available(v.state)
+            for c in v.onprem_cidrs
+        ]
+        return self.to_onprem(
+            g.id, "virtual-private-gateway", ranges + list(self.net.onprem_cidrs), p, steps, ctx
+        )
