@@ -375,3 +375,12 @@ def test_nat_gateway_in_missing_subnet_is_an_error(tmp_path):
     doc["NatGateways"][0]["SubnetId"] = "subnet-0gone"
     d = find(errors_of(write(tmp_path, doc)), Severity.ERROR, "$.NatGateways[0].SubnetId")
     assert d.resource_id == "nat-0a" and "subnet-0gone" in d.message
+
+
+def test_near_miss_reference_suggests_the_id(tmp_path):
+    doc = kitchen()
+    doc["RouteTables"][1]["Associations"][0]["SubnetId"] = "subnet-0a3"
+    result = load_snapshot(write(tmp_path, doc))
+    d = find(result.diagnostics, Severity.WARNING, "$.RouteTables[1].Associations[0].SubnetId")
+    assert d.message.startswith("associated subnet subnet-0a3 is not in the snapshot (did you mean")
+    assert "subnet-0a1" in d.message

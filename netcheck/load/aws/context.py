@@ -7,6 +7,7 @@ Input: records collected from the files (`Raw`). Output: helpers used by every r
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +90,10 @@ class Ctx:
     def check_expectations(self, present: set[str]) -> None:
         # Ids read from the input but not built had an error of their own: no cascade.
         broken = {r.id for records in self.raw.values() for r in records} - present
+        by_prefix: dict[str, list[str]] = defaultdict(list)
+        for rid in sorted(present):
+            by_prefix[rid.rsplit("-", 1)[0]].append(rid)
+        budget = [200]
         for e in self.expectations:
             if e.ref_id in present or (e.ref_id in broken and e.ref_id not in self.left_out):
                 continue
@@ -98,6 +103,18 @@ class Ctx:
                 severity = e.left_out_severity or severity
             else:
                 msg = f"{e.what} {e.ref_id} is not in the snapshot"
+                msg += _did_you_mean(e.ref_id, by_prefix, budget)
             if e.consequence:
                 msg += f"; {e.consequence}"
             self.c.add(severity, msg, e.loc, analysis=severity is not Severity.ERROR)
+
+
+def _did_you_mean(ref_id: str, by_prefix: dict[str, list[str]], budget: list[int]) -> str:
+    """` (did you mean subnet-0a1?)` for a near miss among ids of the same kind. `budget`
+    bounds the work when a snapshot has very many dangling references."""
+    if budget[0] <= 0:
+        return ""
+    budget[0] -= 1
+    candidates = by_prefix.get(ref_id.rsplit("-", 1)[0], [])
+    close = difflib.get_close_matches(ref_id, candidates, n=2, cutoff=0.8)
+    return f" (did you mean {' or '.join(sorted(close))}?)" if close else ""
