@@ -110,3 +110,42 @@ def test_walker_disagreement_is_unknown_not_a_witness(monkeypatch):
     a = snapshot().query("web", "database", protocol="tcp", port=5432)
     assert a.verdict is Verdict.UNKNOWN and a.witness is None
     assert "internal disagreement" in a.reason and "(bug)" in a.reason
+
+
+def test_ambiguous_name_lists_candidates():
+    snap = snapshot()
+    net = snap.network.model_copy(
+        update={
+            "instances": (
+                *snap.network.instances,
+                Instance(id="i-web2", tags={"Name": "web"}, interface_ids=()),
+            )
+        }
+    )
+    with pytest.raises(QueryError) as e:
+        resolve_sources(net, "web")
+    assert set(e.value.suggestions) == {"i-web", "i-web2"}
+
+
+def test_rds_identifier_and_cidr_destination():
+    from netcheck.model import DbInstance
+
+    snap = snapshot()
+    db = DbInstance(id="orders-db", engine="postgres", port=5432, interface_ids=("eni-db",))
+    net = snap.network.model_copy(update={"db_instances": (db,)})
+    s = Snapshot(net)
+    a = s.query("web", "orders-db", protocol="tcp", port=5432)
+    assert a.verdict is Verdict.REACHABLE and a.witness.destination == "eni-db"
+    cidr = s.query("web", "10.0.2.0/24", protocol="tcp", port=5432)
+    assert cidr.verdict is Verdict.REACHABLE
+    assert str(cidr.witness.packet.dst_ip) == "10.0.2.10"
+
+
+def test_outside_source_cidr_is_internet_and_onprem():
+    net = snapshot().network.model_copy(
+        update={"onprem_cidrs": (__import__("ipaddress").ip_network("192.168.0.0/16"),)}
+    )
+    kinds = {s.origin.kind for s in resolve_sources(net, "0.0.0.0/0")}
+    assert kinds == {OriginKind.INTERNET, OriginKind.ONPREM}
+    one = resolve_sources(net, "8.8.8.0/24")
+    assert all(s.origin.kind is not OriginKind.INTERFACE for s in one)
