@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network
 
-from netcheck.errors import Severity
 from netcheck.load.aws import keys
-from netcheck.load.aws.context import Ctx, Raw
+from netcheck.load.aws.context import Ctx
 from netcheck.load.diagnostics import Loc
 from netcheck.load.values import (
     Json,
@@ -400,10 +399,3 @@ def read_subnets(
         if subnet:
             out.append(subnet)
     return out
-
-
-def check_vpc_refs(ctx: Ctx, r: Raw, field: str, severity: Severity = Severity.WARNING) -> None:
-    """Expect `r.data[field]` to name a VPC of the snapshot."""
-    value = r.data.get(field)
-    if isinstance(value, str):
-        ctx.expect(value, r.loc.key(field), "VPC", severity)
