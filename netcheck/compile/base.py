@@ -16,6 +16,7 @@ import z3
 from netcheck.compile.filters import nacl_check, sg_check
 from netcheck.compile.packet import SymPacket, ip_in_any
 from netcheck.compile.steps import End, NatSession, Path, Rule, Step
+from netcheck.errors import UnsupportedFeature
 from netcheck.model.filtering import Direction, NetworkAcl, SecurityGroup
 from netcheck.model.interfaces import NetworkInterface
 from netcheck.model.network import Network
@@ -203,10 +204,9 @@ class ExplorerBase:
         return st, extra
 
 
-class MissingResource(Exception):
+class MissingResource(UnsupportedFeature):
     """A resource a path needs is not in the snapshot (the path ends `unknown`)."""
 
     def __init__(self, resource_id: str, reason: str) -> None:
-        super().__init__(reason)
+        super().__init__(resource_id, reason, "UNKNOWN_RESOURCE")
         self.resource_id = resource_id
-        self.reason = reason

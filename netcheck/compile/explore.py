@@ -25,6 +25,7 @@ from netcheck.compile.packet import SymPacket, fresh, ip_in, ip_in_any, ip_is_an
 from netcheck.compile.routing import select_route
 from netcheck.compile.steps import End, NatSession, Path, Rule, Step
 from netcheck.compile.transit import Transit
+from netcheck.errors import UnsupportedFeature
 from netcheck.model.base import TCP, UDP
 from netcheck.model.filtering import Direction
 from netcheck.model.gateways import NatGateway, VpnGateway
@@ -227,17 +228,12 @@ class Explorer(Transit):
                     f"route {route.label} is a blackhole",
                 )
                 continue
-            handler = ROUTE_TARGETS.get(route.target_kind)
-            if handler is None:
-                out += self.unknown(
-                    st,
-                    route.target_id or table.id,
-                    ctx,
-                    f"route {route.label} targets a {route.target_kind.value}; "
-                    "forwarding through it is not modelled",
+            try:
+                out += dispatch(route.target_kind, route, table.id)(
+                    self, s, table.id, route, p, st, ctx
                 )
-                continue
-            out += handler(self, s, table.id, route, p, st, ctx)
+            except UnsupportedFeature as e:
+                out += self.unknown(st, e.component_id, ctx, e.reason, e.code)
         return out
 
     def to_local(
@@ -433,6 +429,20 @@ class Explorer(Transit):
 
 
 Handler = Callable[[Explorer, Subnet, str, Route, SymPacket, Steps, Ctx], list[Path]]
+
+
+def dispatch(kind: RouteTargetKind, route: Route, table_id: str) -> Handler:
+    """The encoder for a route target kind; a kind with no entry raises `UnsupportedFeature`
+    (the path ends `unknown`, naming the target)."""
+    handler = ROUTE_TARGETS.get(kind)
+    if handler is None:
+        raise UnsupportedFeature(
+            route.target_id or table_id,
+            f"route {route.label} of {table_id} targets a {kind.value}; "
+            "forwarding through it is not modelled",
+        )
+    return handler
+
 
 # The dispatch table: route target kind -> encoder. Kinds not listed (network interface,
 # instance, GWLB endpoint, carrier / local gateway, core network, egress-only IGW for IPv4)

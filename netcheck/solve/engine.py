@@ -21,7 +21,6 @@ from pathlib import Path as FsPath
 
 import z3
 
-from netcheck.compile.base import MissingResource
 from netcheck.compile.explore import Explorer
 from netcheck.compile.packet import FIELDS, SymPacket, domain, fresh, reply_of
 from netcheck.compile.query import (
@@ -34,6 +33,7 @@ from netcheck.compile.query import (
 )
 from netcheck.compile.steps import Path, Step
 from netcheck.compile.topology import connects
+from netcheck.errors import UnsupportedFeature
 from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, OriginKind
@@ -218,10 +218,10 @@ class Engine:
         except SolverGaveUp as e:
             self.out.verdict = "unknown"
             self.out.reason = str(e)
-        except MissingResource as e:
+        except UnsupportedFeature as e:
             self.out.verdict = "unknown"
-            self.out.reason = e.reason
-            self.out.unknown_component = e.resource_id
+            self.out.reason = str(e)
+            self.out.unknown_component = e.component_id
         except KeyError as e:  # a lookup of something the snapshot lacks
             self.out.verdict = "unknown"
             self.out.reason = f"a resource on a path is not in the snapshot: {e}"
