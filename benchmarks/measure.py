@@ -39,6 +39,10 @@ from typing import Any
 from benchmarks.estate import QUERY_PORTS
 
 
+def _progress(message: str) -> None:
+    print(f"    {message}", file=sys.stderr, flush=True)
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
@@ -131,6 +135,7 @@ def measure(folder: Path, queries: int, seed: int, profile_dir: Path | None) -> 
         verdict = answer.verdict
         return str(getattr(verdict, "value", verdict))
 
+    _progress(f"loaded in {result['load_s']:.1f} s; first query")
     result["cold_query_s"], first = _timed(lambda: ask(*triples[0]), profiles["compile"])
     if explicit is None:
         # No separate compile step: the engine builds its constraints per query, so the first
@@ -142,8 +147,8 @@ def measure(folder: Path, queries: int, seed: int, profile_dir: Path | None) -> 
         t, verdict = _timed(lambda tr=triple: ask(*tr), profiles["query"])  # type: ignore[misc]
         times.append(t)
         verdicts[verdict] += 1
-        if i % 10 == 0:
-            print(f"    query {i}/{queries}: last {t * 1000:.0f} ms", file=sys.stderr, flush=True)
+        if i % 10 == 0 or t > 1.0:
+            _progress(f"query {i}/{queries}: {t * 1000:.0f} ms {verdict}")
     times.sort()
     result["query_times_s"] = times
     result["query_p50_s"] = statistics.median(times) if times else None

@@ -142,6 +142,23 @@ def machine() -> str:
     )
 
 
+def revision() -> str:
+    """The netcheck commit measured (`+dirty` when netcheck/ has uncommitted changes)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "netcheck"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (head or "unknown") + ("+dirty" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
     parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated ENI counts")
@@ -165,8 +182,9 @@ def main(argv: list[str] | None = None) -> int:
 
     command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rev = revision()
     lines = [
-        f"Measured {now} on {machine()}.",
+        f"Measured {now} on {machine()}, netcheck at commit {rev}.",
         f"Command: `{command.strip()}`",
         "",
         table(results),
@@ -175,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     (args.out / "results.md").write_text(text)
-    raw = {"date": now, "machine": machine(), "command": command, "results": results}
+    raw: dict[str, Any] = {"date": now, "machine": machine(), "revision": rev}
+    raw.update(command=command, results=results)
     (args.out / "results.json").write_text(json.dumps(raw, indent=2, default=str) + "\n")
     return 0 if all(r.get("status") == "ok" for r in results.values()) else 1
 
