@@ -350,3 +350,22 @@ def test_topology_graph_connects():
     # The graph ignores headers: a reaches vpc-b, but nothing in vpc-b forwards on to c.
     assert not connects(net, eni1, Destination(interface_ids=("eni-3",)))
     assert not connects(net, eni1, Destination(internet=True))
+
+
+def test_missing_security_group_is_unknown_not_a_drop():
+    b = Builder()
+    base(b, "vpc-a", "10.0.0.0/16", 1)
+    b.eni("eni-x", "subnet-1", "10.0.1.20", "sg-gone")
+    a = Snapshot(b.build()).query("eni-1", "eni-x", protocol="tcp", port=22)
+    assert a.verdict is Verdict.UNKNOWN
+    assert a.component_id == "sg-gone"
+
+
+def test_missing_network_acl_is_unknown():
+    b = Builder()
+    base(b, "vpc-a", "10.0.0.0/16", 1)
+    b.subnet("subnet-x", "vpc-a", "10.0.2.0/24", acl="acl-gone")
+    b.eni("eni-x", "subnet-x", "10.0.2.20", "sg-1")
+    a = Snapshot(b.build()).query("eni-1", "eni-x", protocol="tcp", port=22)
+    assert a.verdict is Verdict.UNKNOWN
+    assert "acl-gone" in a.reason
