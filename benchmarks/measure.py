@@ -25,6 +25,7 @@ import argparse
 import cProfile
 import importlib
 import json
+import os
 import pstats
 import random
 import resource
@@ -100,6 +101,8 @@ def measure(folder: Path, queries: int, seed: int, profile_dir: Path | None) -> 
     api = importlib.import_module("netcheck.api")
 
     result: dict[str, Any] = {"snapshot": str(folder), "queries": queries, "seed": seed}
+    # Other processes share the machine; the 1-minute load average says how much.
+    result["loadavg_start"] = os.getloadavg()[0]
     profiles = {
         name: cProfile.Profile() if profile_dir else None for name in ("load", "compile", "query")
     }
@@ -156,6 +159,7 @@ def measure(folder: Path, queries: int, seed: int, profile_dir: Path | None) -> 
     result["query_max_s"] = times[-1] if times else None
     result["verdicts"] = dict(verdicts)
     result["peak_rss_mb"] = _rss_mb()
+    result["loadavg_end"] = os.getloadavg()[0]
 
     if profile_dir is not None:
         profile_dir.mkdir(parents=True, exist_ok=True)

@@ -97,20 +97,21 @@ def ratio(r: dict[str, Any]) -> float | None:
 def table(results: dict[int, dict[str, Any]]) -> str:
     head = (
         "| interfaces | MB of JSON | json.load (a) | load_snapshot (b) | compile (c) | "
-        "(b+c)/(a) | cold query | warm p50 | warm p95 | verdicts | peak RSS | status |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n"
+        "(b+c)/(a) | cold query | warm p50 | warm p95 | verdicts | peak RSS | load avg | status |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|\n"
     )
     rows = []
     for size, r in sorted(results.items()):
         if r.get("status") != "ok":
-            rows.append(f"| {size:,} |" + " - |" * 10 + f" {r.get('status')} |")
+            rows.append(f"| {size:,} |" + " - |" * 11 + f" {r.get('status')} |")
             continue
         verdicts = ", ".join(f"{k} {v}" for k, v in sorted(r["verdicts"].items()))
         rows.append(
             f"| {size:,} | {r['bytes'] / 1e6:.1f} | {_fmt_s(r['json_load_s'])} | "
             f"{_fmt_s(r['load_s'])} | {_fmt_s(r['compile_s'])} | {ratio(r):.1f}x | "
             f"{_fmt_s(r['cold_query_s'])} | {_fmt_s(r['query_p50_s'])} | "
-            f"{_fmt_s(r['query_p95_s'])} | {verdicts} | {r['peak_rss_mb']:.0f} MB | ok |"
+            f"{_fmt_s(r['query_p95_s'])} | {verdicts} | {r['peak_rss_mb']:.0f} MB | "
+            f"{r['loadavg_start']:.1f}-{r['loadavg_end']:.1f} | ok |"
         )
     return head + "\n".join(rows) + "\n"
 
