@@ -8,8 +8,10 @@ deterministic; lookups (`by_id`, `interfaces_with_address`, …) are built once 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from functools import cached_property
 from ipaddress import IPv4Address, ip_network
+from typing import Any
 
 from pydantic import Field
 
@@ -68,6 +70,14 @@ class Network(Frozen):
     source: str | None = None
     # Analysis-relevant notes the loader made (resources left out, assumptions).
     notes: tuple[str, ...] = Field(default=())
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Network:
+        """A copy with `update` applied, without the lookups cached on this instance (they
+        describe the old resources; pydantic would otherwise copy them along)."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _CACHED_LOOKUPS:
+            copied.__dict__.pop(name, None)
+        return copied
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -255,3 +265,9 @@ class Network(Frozen):
             for c in vpn.onprem_cidrs:
                 seen.setdefault(str(c), c)
         return tuple(ip_network(k) for k in sorted(seen, key=lambda s: ip_network(s)))
+
+
+# Every lookup cached on a Network instance (dropped again by `Network.model_copy`).
+_CACHED_LOOKUPS = tuple(
+    name for name, value in vars(Network).items() if isinstance(value, cached_property)
+)
