@@ -120,3 +120,35 @@ def test_loader_reads_the_estate_without_errors(estate: Path) -> None:
     assert errors == []
     assert len(result.network.network_interfaces) == SIZE
     assert len(result.network.vpcs) == 2
+
+
+def test_benchmark_queries_are_seeded_and_mixed(estate: Path) -> None:
+    from benchmarks.estate import QUERY_PORTS
+    from benchmarks.measure import pick_queries
+
+    queries = pick_queries(estate, 20, seed=1)
+    assert queries == pick_queries(estate, 20, seed=1)
+    assert queries != pick_queries(estate, 20, seed=2)
+    assert pick_queries(estate, 10, seed=1) == queries[:10]  # the cold query + warm ones
+    enis = {e["NetworkInterfaceId"]: e for e in _items(estate, "NetworkInterfaces")}
+    same_vpc = [enis[s]["VpcId"] == enis[d]["VpcId"] for s, d, _ in queries]
+    assert same_vpc[::2] == [True] * 10 and not all(same_vpc[1::2])
+    for src, dst, port in queries:
+        assert src != dst and port in QUERY_PORTS
+        assert enis[src]["InterfaceType"] == enis[dst]["InterfaceType"] == "interface"
+
+
+def test_results_table_and_target_lines() -> None:
+    from benchmarks.run import table, verdict_on_targets
+
+    ok = {
+        "status": "ok", "bytes": 64e6, "json_load_s": 1.0, "load_s": 4.0, "compile_s": 0.5,
+        "cold_query_s": 0.5, "query_p50_s": 0.25, "query_p95_s": 1.0,
+        "verdicts": {"reachable": 3, "unreachable": 2}, "peak_rss_mb": 300.0,
+        "loadavg_start": 2.0, "loadavg_end": 2.5,
+    }  # fmt: skip
+    text = table({10_000: ok, 100_000: {"status": "timeout after 60 s"}})
+    assert "| 10,000 | 64.0 | 1.00 s | 4.00 s | 500.0 ms | 4.5x |" in text
+    assert "| 100,000 |" in text and "timeout after 60 s" in text
+    lines = verdict_on_targets({10_000: ok})
+    assert [line.split(":")[1].split()[0] for line in lines] == ["MET", "MISSED", "MET"]
