@@ -87,6 +87,8 @@ class ExplorerBase:
         # Compiled NACL constraints per (ACL, direction, packet copy): many branches of one
         # walk check the same ACL on the same packet.
         self._nacl_cache: dict[tuple[str, str, str], tuple[z3.BoolRef, list[Rule]]] = {}
+        # Likewise per (set of groups, direction, packet copy): interfaces share groups.
+        self._sg_cache: dict[tuple[tuple[str, ...], str, str], tuple[z3.BoolRef, list[Rule]]] = {}
 
     def ok(self, steps: Steps) -> bool:
         """May some packet of the query take this branch? (Always, without a checker.)"""
@@ -172,7 +174,10 @@ class ExplorerBase:
     ) -> tuple[Step, list[Path]]:
         """The SGs of `eni` (union of rules, `ENI_SG_RULES_MISMATCH`). When a group is missing
         from the snapshot, packets no present rule allows end `unknown`."""
-        allowed, rules = sg_check(self.net, eni.group_ids, direction, p)
+        key = (tuple(sorted(eni.group_ids)), direction.value, p.name)
+        if key not in self._sg_cache:
+            self._sg_cache[key] = sg_check(self.net, eni.group_ids, direction, p)
+        allowed, rules = self._sg_cache[key]
         groups = ", ".join(sorted(eni.group_ids)) or "none"
         st = self.step(
             eni.id,

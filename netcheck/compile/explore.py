@@ -286,12 +286,12 @@ class Explorer(Transit):
 
     def _worth_entering(self, d: Subnet, ctx: Ctx) -> bool:
         """Can a packet delivered into `d` end anywhere the query cares about? (A wanted
-        interface or a NAT gateway, whose drops and reverse translations matter.)"""
+        interface, or for a reply a NAT gateway that reverses its translation.)"""
         if self.targets is None:
             return True
         if any(self.wanted(e.id) for e in self.net.interfaces_in_subnet(d.id)):
             return True
-        return any(n.subnet_id == d.id for n in self.net.nat_gateways)
+        return any(x.subnet_id == d.id for x in ctx.sessions)
 
     def _nat_addresses(self, d: Subnet) -> list[tuple[NatGateway, list]]:
         """NAT gateways of subnet `d` with the addresses that reach them."""
@@ -362,8 +362,6 @@ class Explorer(Transit):
 
     def arrive(self, eni: NetworkInterface, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
         """Arriving at an interface: SG ingress (skipped for a reply), then delivered."""
-        if not self.ok(steps):
-            return []
         out: list[Path] = []
         if not ctx.reply:
             st, extra = self.security_groups(eni, Direction.INGRESS, p, steps, ctx)

@@ -168,8 +168,10 @@ class Targets(ExplorerBase):
         for pub, vpc_id, priv in owners:
             by_vpc.setdefault(vpc_id, []).append((priv, pub))
         for vpc_id, pairs in sorted(by_vpc.items()):
-            hit = ip_is_any(p.dst_ip, [b for _, b in pairs])
             igw = self.net.internet_gateway_of(vpc_id)
+            if igw is not None and not self._vpc_wanted(vpc_id, igw.id, ctx):
+                continue
+            hit = ip_is_any(p.dst_ip, [b for _, b in pairs])
             if igw is None:
                 out += self.leaf(
                     steps,
@@ -215,6 +217,18 @@ class Targets(ExplorerBase):
             "exits to the internet",
             DispositionKind.EXITS_INTERNET,
         )
+
+    def _vpc_wanted(self, vpc_id: str, gateway_id: str, ctx: Ctx) -> bool:
+        """Can a packet entering `vpc_id` through `gateway_id` end anywhere the query cares
+        about? (A wanted interface, a NAT reversing a reply, or an edge route table.)"""
+        if self.targets is None:
+            return True
+        if any(gateway_id in t.gateway_ids for t in self.net.route_tables):
+            return True
+        nat_subnets = {x.subnet_id for x in ctx.sessions}
+        if any(self.net.subnet(sid).vpc_id == vpc_id for sid in nat_subnets):
+            return True
+        return any(self.wanted(e.id) for e in self.net.network_interfaces if e.vpc_id == vpc_id)
 
     def enter_vpc(
         self, vpc_id: str, gateway_id: str, p: SymPacket, steps: Steps, ctx: Ctx

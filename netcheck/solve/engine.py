@@ -39,6 +39,7 @@ from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, OriginKind
 from netcheck.solve.results import BlockerValue, Found, HopValue, Outcome
 
+INCREMENTAL_TRY_MS = 50
 CHECKED_ENDS = (DispositionKind.DROPPED, DispositionKind.UNKNOWN)
 
 
@@ -61,22 +62,49 @@ class SolverGaveUp(Exception):
 
 
 class Checker:
-    """A Z3 solver with a deadline shared by every check of one query."""
+    """A Z3 assertion stack with a deadline shared by every check of one query.
+
+    `s` keeps the assertions (push/pop) and answers small checks incrementally; a check it
+    does not finish quickly runs on a fresh one-shot QF_BV solver (Z3's bit-blasting tactic
+    is much faster than its incremental core on large address sets).
+    """
 
     def __init__(self, timeout_ms: int) -> None:
         self.s = z3.Solver()
         self.deadline = time.monotonic() + timeout_ms / 1000
         self.timeout_ms = timeout_ms
+        self._model: z3.ModelRef | None = None
+        self.prefixes: dict[tuple[int, ...], bool] = {}
 
     def check(self) -> bool:
         remaining = int((self.deadline - time.monotonic()) * 1000)
         if remaining <= 0:
             raise SolverGaveUp(f"solver timeout after {self.timeout_ms} ms")
-        self.s.set("timeout", remaining)
+        # Small problems: the incremental solver answers at once. Large ones: after a short
+        # try, a one-shot bit-blasting solver (much faster on big address sets).
+        self.s.set("timeout", min(remaining, INCREMENTAL_TRY_MS))
         r = self.s.check()
+        if r != z3.unknown:
+            self._model = self.s.model() if r == z3.sat else None
+            return bool(r == z3.sat)
+        remaining = int((self.deadline - time.monotonic()) * 1000)
+        if remaining <= 0:
+            raise SolverGaveUp(f"solver timeout after {self.timeout_ms} ms")
+        one = z3.SolverFor("QF_BV")
+        one.set("timeout", remaining)
+        one.add(self.s.assertions())
+        r = one.check()
         if r == z3.unknown:
-            raise SolverGaveUp(f"solver gave up: {self.s.reason_unknown()}")
+            reason = one.reason_unknown()
+            if reason in ("timeout", "canceled"):
+                reason = f"timeout after {self.timeout_ms} ms"
+            raise SolverGaveUp(f"solver gave up: {reason}")
+        self._model = one.model() if r == z3.sat else None
         return bool(r == z3.sat)
+
+    def model(self) -> z3.ModelRef:
+        assert self._model is not None
+        return self._model
 
     def sat_with(self, formulas: list[z3.BoolRef]) -> bool:
         """Is the current assertion set satisfiable together with `formulas`?"""
@@ -88,16 +116,26 @@ class Checker:
             self.s.pop()
 
     def first_unsat(self, steps: tuple[Step, ...]) -> int | None:
-        """Index of the first step after which no packet is left (steps added in order)."""
+        """Index of the first step after which no packet is left (steps added in order).
+        Candidate paths share prefixes: results are remembered per prefix until `forget`."""
         self.s.push()
         try:
+            key: tuple[int, ...] = ()
             for i, st in enumerate(steps):
                 self.s.add(st.formula())
-                if not self.check():
+                key = (*key, id(st))
+                sat = self.prefixes.get(key)
+                if sat is None:
+                    sat = self.prefixes[key] = self.check()
+                if not sat:
                     return i
             return None
         finally:
             self.s.pop()
+
+    def forget(self) -> None:
+        """The assertions under the steps changed: prefix results no longer hold."""
+        self.prefixes.clear()
 
 
 def _val(m: z3.ModelRef, e: z3.ExprRef) -> int:
@@ -251,6 +289,7 @@ class Engine:
             destination_constraint(req.destination, p0),
         ]
         ck.s.push()
+        ck.forget()
         try:
             ck.s.add(*base)
             if not ck.check():
@@ -324,6 +363,7 @@ class Engine:
         replies: list[z3.BoolRef] = []
         r0 = fresh("rep")
         link = z3.And(reply_of(path.final, r0), domain(r0))
+        ck.forget()
         try:
             ck.s.add(is_connection(p0), link)
             if ck.check():
@@ -370,6 +410,7 @@ class Engine:
                             self._all_blockers(rp, i, "return")
         finally:
             ck.s.pop()
+            ck.forget()
         ck.s.push()
         try:
             ck.s.add(z3.Not(is_connection(p0)))
@@ -406,7 +447,7 @@ class Engine:
             else:
                 ck.s.pop()
         ck.check()  # the last preference tried may have failed: re-check the kept ones
-        m = ck.s.model()
+        m = ck.model()
         nat_ports = {
             name: _val(m, var)
             for st in path.steps
