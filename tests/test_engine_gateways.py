@@ -369,3 +369,23 @@ def test_missing_network_acl_is_unknown():
     a = Snapshot(b.build()).query("eni-1", "eni-x", protocol="tcp", port=22)
     assert a.verdict is Verdict.UNKNOWN
     assert "acl-gone" in a.reason
+
+
+def test_blocker_is_the_filter_that_rules_out_a_route():
+    """web's SG only allows egress to 10.0.0.0/16, so the path to app's public IP (through the
+    internet) is blocked by that SG, not by the route table it would have used."""
+    b = Builder()
+    b.vpc("vpc-a", "10.0.0.0/16")
+    b.igw("igw-a", "vpc-a")
+    b.route_table("rtb-pub", "vpc-a", route("0.0.0.0/0", "internet-gateway", "igw-a"))
+    b.subnet("subnet-1", "vpc-a", "10.0.1.0/24", rtb="rtb-pub")
+    b.sg("sg-web", "vpc-a", egress(cidr="10.0.0.0/16"))
+    b.sg("sg-app", "vpc-a", ingress(TCP, ports(22), cidr="192.0.2.0/24"))
+    b.eni("eni-web", "subnet-1", "10.0.1.10", "sg-web", public="3.0.0.10")
+    b.eni("eni-app", "subnet-1", "10.0.1.20", "sg-app", public="3.0.0.20")
+    a = Snapshot(b.build()).query("eni-web", "eni-app", protocol="tcp", port=22)
+    assert a.verdict is Verdict.UNREACHABLE
+    found = codes(a)
+    assert ("eni-app", "ENI_SG_RULES_MISMATCH") in found  # the local path
+    assert ("eni-web", "ENI_SG_RULES_MISMATCH") in found  # the path through the internet
+    assert not any(code == "NO_ROUTE_TO_DESTINATION" for _, code in found)

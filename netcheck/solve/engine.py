@@ -320,7 +320,7 @@ class Engine:
             self.out.paths_checked += 1
         if not ck.sat_with(path.formulas()):
             if cand:
-                j = ck.first_unsat(path.steps)
+                j = _blame(ck, path.steps, ck.first_unsat(path.steps))
                 if j is not None:
                     self.out.blockers.append(_blocker_for_step(ck, path.steps, j, i, "forward"))
                 if self.req.all_blockers:
@@ -401,7 +401,7 @@ class Engine:
                                 )
                             )
                     elif ok:
-                        j = ck.first_unsat(rp.steps)
+                        j = _blame(ck, rp.steps, ck.first_unsat(rp.steps))
                         if j is not None:
                             self.out.blockers.append(
                                 _blocker_for_step(ck, rp.steps, j, i, "return")
@@ -531,6 +531,20 @@ class Engine:
                 seen.add(key)
                 kept.append(b)
         self.out.blockers = kept
+
+
+def _blame(ck: Checker, steps: tuple[Step, ...], j: int | None) -> int | None:
+    """The step to report when no packet gets past step `j`. Explored paths are routing-
+    feasible, so when `j` is a routing step an earlier filter narrowed the packets so that
+    this route no longer applies (e.g. an SG that only allows private destinations on a path
+    through the internet): report the first filter that alone makes step `j` impossible."""
+    if j is None or steps[j].is_filter:
+        return j
+    routing = [st.formula() for st in steps[: j + 1] if not st.is_filter]
+    for k in range(j):
+        if steps[k].is_filter and not ck.sat_with([*routing, steps[k].formula()]):
+            return k
+    return j
 
 
 def _reply_targets(src: Source) -> frozenset[str]:
