@@ -149,3 +149,10 @@ def test_outside_source_cidr_is_internet_and_onprem():
     assert kinds == {OriginKind.INTERNET, OriginKind.ONPREM}
     one = resolve_sources(net, "8.8.8.0/24")
     assert all(s.origin.kind is not OriginKind.INTERFACE for s in one)
+
+
+def test_private_outside_source_needs_onprem_ranges():
+    net = snapshot().network
+    with pytest.raises(QueryError):
+        resolve_sources(net, "10.99.0.5")
+    assert [s.origin.interface_id for s in resolve_sources(net, "10.0.1.0/24")] == ["eni-web"]

@@ -112,9 +112,33 @@ def _lookup(network: Network, text: str) -> Resource:
     )
 
 
+# Ranges the internet never carries (forwarding.md "On the internet"): a CIDR inside one of
+# them is not an internet source.
+_NOT_INTERNET = tuple(
+    IPv4Network(c)
+    for c in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+)
+
+
 def _outside(network: Network, cidr: IPv4Network) -> list[Source]:
-    out = [Source(origin=Origin(kind=OriginKind.INTERNET), cidrs=(cidr,))]
-    if network.declared_onprem_cidrs():
+    """Outside origins for a CIDR: the internet (unless the CIDR is all non-public) and
+    on-prem (when it overlaps a declared on-prem range)."""
+    out = []
+    if not any(cidr.subnet_of(r) for r in _NOT_INTERNET):
+        out.append(Source(origin=Origin(kind=OriginKind.INTERNET), cidrs=(cidr,)))
+    if any(
+        isinstance(r, IPv4Network) and cidr.overlaps(r) for r in network.declared_onprem_cidrs()
+    ):
         out.append(Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=(cidr,)))
     return out
 
@@ -155,7 +179,13 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
             pub = network.interface_with_public_ip(net.network_address)
             if pub is not None:
                 return (_iface_source(pub),)
-        return tuple(inside + _outside(network, net))
+        found = tuple(inside + _outside(network, net))
+        if not found:
+            raise QueryError(
+                f"{text!r} is no address of the snapshot, not public and in no declared "
+                "on-prem range: packets cannot start there (declare on-prem ranges?)"
+            )
+        return found
     r = _lookup(network, text)
     if isinstance(r, VpnConnection):
         return (Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=_v4(r.onprem_cidrs)),)
