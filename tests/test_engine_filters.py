@@ -153,6 +153,8 @@ def test_nacl_deny_before_allow():
     assert a.verdict is Verdict.UNREACHABLE
     blk = next(b for b in a.proof.blockers if b.code == "SUBNET_ACL_RESTRICTION")
     assert blk.component_id == "acl-app" and blk.rule == "100"
+    # The unsat core of the path names the ACL among the constraints that exclude every packet.
+    assert "nacl:acl-app:ingress" in blk.core
 
 
 def test_nacl_allow_before_deny():

@@ -66,6 +66,9 @@ class Blocker(_Frozen):
     # True when packets of the query really are dropped here; False when this is the first
     # hop of a candidate path that no packet of the query gets past.
     observed: bool = False
+    # Constraint labels of the path that together leave no packet (Z3 unsat core), e.g.
+    # `sg:eni-1:ingress`, `route:rtb-1:0.0.0.0/0`.
+    core: tuple[str, ...] = ()
 
 
 class Proof(_Frozen):

@@ -114,6 +114,7 @@ def build_answer(network: Network, query: Query, outcome: Outcome, *, check: boo
             path=b.path,
             direction=b.direction,
             observed=b.observed,
+            core=b.core,
         )
         for b in outcome.blockers
     )

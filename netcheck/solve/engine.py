@@ -15,7 +15,7 @@ a satisfiable drop leaf is a blocker where packets of the query really die; a sa
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address
 from pathlib import Path as FsPath
 
@@ -132,6 +132,25 @@ class Checker:
             return None
         finally:
             self.s.pop()
+
+    def core(self, steps: tuple[Step, ...]) -> tuple[str, ...]:
+        """Labels of steps that together leave no packet (an unsat core of the path, each
+        step tracked by its own literal); empty when the solver does not find one quickly."""
+        lits = [z3.Bool(f"track#{i}:{st.label}") for i, st in enumerate(steps)]
+        self.s.push()
+        try:
+            for lit, st in zip(lits, steps, strict=True):
+                self.s.add(z3.Implies(lit, st.formula()))
+            self.s.set("timeout", max(1, min(INCREMENTAL_TRY_MS * 4, self._remaining())))
+            if self.s.check(*lits) != z3.unsat:
+                return ()
+            core = {str(c) for c in self.s.unsat_core()}
+            return tuple(st.label for lit, st in zip(lits, steps, strict=True) if str(lit) in core)
+        finally:
+            self.s.pop()
+
+    def _remaining(self) -> int:
+        return int((self.deadline - time.monotonic()) * 1000)
 
     def forget(self) -> None:
         """The assertions under the steps changed: prefix results no longer hold."""
@@ -322,7 +341,8 @@ class Engine:
             if cand:
                 j = _blame(ck, path.steps, ck.first_unsat(path.steps))
                 if j is not None:
-                    self.out.blockers.append(_blocker_for_step(ck, path.steps, j, i, "forward"))
+                    blocker = _blocker_for_step(ck, path.steps, j, i, "forward")
+                    self.out.blockers.append(replace(blocker, core=ck.core(path.steps)))
                 if self.req.all_blockers:
                     self._all_blockers(path, i, "forward")
                 self.smt2.append((f"src{k}-path{i}", [*base, *path.formulas()]))
@@ -403,9 +423,8 @@ class Engine:
                     elif ok:
                         j = _blame(ck, rp.steps, ck.first_unsat(rp.steps))
                         if j is not None:
-                            self.out.blockers.append(
-                                _blocker_for_step(ck, rp.steps, j, i, "return")
-                            )
+                            blocker = _blocker_for_step(ck, rp.steps, j, i, "return")
+                            self.out.blockers.append(replace(blocker, core=ck.core(rp.steps)))
                         if self.req.all_blockers:
                             self._all_blockers(rp, i, "return")
         finally:

@@ -47,6 +47,8 @@ class BlockerValue:
     # True when packets of the query really end here (a satisfiable drop); False when this is
     # the first hop of a candidate path that no packet of the query gets past.
     observed: bool = False
+    # Labels of the path's steps that together leave no packet (an unsat core).
+    core: tuple[str, ...] = ()
 
 
 @dataclass
