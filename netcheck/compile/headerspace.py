@@ -60,6 +60,7 @@ __all__ = [
     "build_reach",
     "cut_points",
     "diff_reach",
+    "empty_reach",
 ]
 
 # Header dimensions a box spans and their largest value.
@@ -107,6 +108,11 @@ class Reach:
     def unknown(self) -> z3.BoolRef:
         conds = [c for b in self.branches for c, _ in b.unknowns]
         return z3.Or(*conds) if conds else z3.BoolVal(False)
+
+
+def empty_reach(packet: SymPacket) -> Reach:
+    """No packet gets through (a source or destination the snapshot does not have)."""
+    return Reach(packet, z3.BoolVal(False))
 
 
 def diff_reach(new: Reach, old: Reach) -> Reach:
@@ -306,13 +312,19 @@ def _range_cuts(start: int, end: int, out: set[int]) -> None:
 
 
 def cut_points(
-    network: Network, extra_cidrs: Iterable[object] = (), extra_addresses: Iterable[object] = ()
+    network: Network,
+    extra_cidrs: Iterable[object] = (),
+    extra_addresses: Iterable[object] = (),
+    *,
+    addresses: bool = True,
 ) -> dict[str, list[int]]:
     """Per dimension the values `x` where "x-1 gets through" and "x gets through" may differ:
     every rule and route boundary of the snapshot (CIDR starts and ends, single addresses,
     port-range ends, protocol numbers, ICMP types and codes). Growing a box stops only at
     these; a missing boundary would only cost an extra box, never a wrong one (every box is
-    checked by the solver)."""
+    checked by the solver). `addresses=False`: CIDR boundaries only (no single address of an
+    interface or NAT gateway) — what tells the addresses of two interfaces apart besides
+    their own identity."""
     ips: set[int] = set()
     ports: set[int] = {1024}
     protos: set[int] = {ICMP, ICMP + 1, TCP, TCP + 1, UDP, UDP + 1}
@@ -358,12 +370,12 @@ def cut_points(
             _filter_cuts(
                 rule.protocol, rule.port_range, rule.icmp_type, rule.icmp_code, ports, protos, icmp
             )
-    addresses: list[object] = list(extra_addresses)
-    for eni in network.network_interfaces:
-        addresses += [*eni.addresses, *eni.public_ips]
-    for n in network.nat_gateways:
-        addresses += [a.private_ip for a in n.addresses] + [a.public_ip for a in n.addresses]
-    for a in addresses:
+    singles: list[object] = list(extra_addresses)
+    for eni in network.network_interfaces if addresses else ():
+        singles += [*eni.addresses, *eni.public_ips]
+    for n in network.nat_gateways if addresses else ():
+        singles += [a.private_ip for a in n.addresses] + [a.public_ip for a in n.addresses]
+    for a in singles:
         if isinstance(a, IPv4Address):
             _range_cuts(int(a), int(a), ips)
     bound = {d: DIMENSIONS[d] for d in DIMENSIONS}
@@ -399,3 +411,59 @@ def _filter_cuts(
 
 
 __all__ += ["MissingResource", "TooManyChoices", "origin_universe", "snapshot_public_ips"]
+
+
+def security_group_boxes(
+    network: Network, group_ids: tuple[str, ...]
+) -> list[tuple[str, dict[str, tuple[tuple[int, int], ...]]]]:
+    """The packets the security groups let in, read off the rules: AWS allows a packet when
+    some rule of some group matches (docs/semantics/forwarding.md, "Security group
+    matching"), so the allowed set is exactly the union of one box per rule and peer range:
+    (protocol class, destination ports or ICMP type/code, source range). Peers: a CIDR, the
+    entries of a prefix list, or the private addresses of the interfaces carrying a
+    referenced group (a group not in the snapshot matches nothing). Dimensions a rule does not
+    restrict are left out (free). Example: `tcp 22 from 10.0.0.0/8` gives
+    `("tcp", {"dst_port": ((22, 22),), "src_ip": ((167772160, 184549375),)})`."""
+    from netcheck.compile.filters import group_addresses
+    from netcheck.model.filtering import Direction
+
+    out: list[tuple[str, dict[str, tuple[tuple[int, int], ...]]]] = []
+    for gid in sorted(group_ids):
+        sg = network.get(gid)
+        for r in getattr(sg, Direction.INGRESS.value, ()) if sg is not None else ():
+            if r.cidr is not None:
+                nets = [r.cidr]
+            elif r.prefix_list_id is not None:
+                nets = list(getattr(network.get(r.prefix_list_id), "entries", ()))
+            else:
+                nets = [IPv4Network(a) for a in group_addresses(network, r.group_id or "")]
+            src = tuple(
+                sorted(
+                    (int(n.network_address), int(n.broadcast_address))
+                    for n in nets
+                    if isinstance(n, IPv4Network)
+                )
+            )
+            if not src:
+                continue
+            full = ((0, 65535),)
+            ports = full if r.port_range is None else ((r.port_range.start, r.port_range.end),)
+            if r.protocol == -1:
+                out += [(c, {"src_ip": src}) for c in ("tcp", "udp", "icmp", "other")]
+            elif r.protocol in (TCP, UDP):
+                out.append(
+                    ("tcp" if r.protocol == TCP else "udp", {"src_ip": src, "dst_port": ports})
+                )
+            elif r.protocol == ICMP:
+                dims = {"src_ip": src}
+                if r.icmp_type is not None and r.icmp_type != -1:
+                    dims["icmp_type"] = ((r.icmp_type, r.icmp_type),)
+                if r.icmp_code is not None and r.icmp_code != -1:
+                    dims["icmp_code"] = ((r.icmp_code, r.icmp_code),)
+                out.append(("icmp", dims))
+            else:
+                out.append(("other", {"src_ip": src, "protocol": ((r.protocol, r.protocol),)}))
+    return out
+
+
+__all__ += ["security_group_boxes"]

@@ -27,7 +27,15 @@ from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.packet import Origin
 from netcheck.solve.set_results import BoxValue, Interval, IntervalSet, SetOutcome
 
-__all__ = ["CLASSES", "BoxValue", "SetOutcome", "SolverGaveUp", "enumerate_set", "merge"]
+__all__ = [
+    "CLASSES",
+    "BoxValue",
+    "SetOutcome",
+    "SolverGaveUp",
+    "enumerate_set",
+    "intersect_sets",
+    "merge",
+]
 
 # Protocol classes: the protocol they fix (None: every protocol but ICMP/TCP/UDP) and the
 # dimensions a box grows along, in order (destination first, source address last, so that
@@ -280,3 +288,73 @@ def _unknowns(reach: Reach, deadline: float, out: SetOutcome) -> None:
             seen.add(why)
             out.unknown_reasons.append(why)
         s.pop()
+
+
+def _meet(a: IntervalSet, b: IntervalSet) -> IntervalSet:
+    out = []
+    for lo, hi in a:
+        for x, y in b:
+            lo2, hi2 = max(lo, x), min(hi, y)
+            if lo2 <= hi2:
+                out.append((lo2, hi2))
+    return tuple(sorted(out))
+
+
+def intersect_sets(
+    paths: SetOutcome,
+    filters: list[tuple[str, dict[str, IntervalSet]]],
+    src_ok: IntervalSet,
+) -> SetOutcome:
+    """The boxes of `paths` ∩ `filters` (pairwise box intersections, merged; the
+    intersection of two exact unions of boxes is exact). `src_ok`: the source addresses the
+    origin may use — a box with none of them is dropped; each box's witness is a point of it
+    with such a source, taken from the `paths` box it came from where possible."""
+    out = SetOutcome(
+        status=paths.status,
+        unknown_reasons=list(paths.unknown_reasons),
+        reason=paths.reason,
+        checks=paths.checks,
+    )
+    if out.status != "complete":
+        return out
+    for name in CLASSES:
+        mine = [b for b in paths.boxes if b.protocol_class == name]
+        theirs = [dims for cls, dims in filters if cls == name]
+        raw = []
+        for a in mine:
+            for b in theirs:
+                dims = {d: _meet(a.dims[d], b[d]) if d in b else a.dims[d] for d in a.dims}
+                if all(dims.values()) and _meet(dims["src_ip"], src_ok):
+                    raw.append(dims)
+        out.raw_boxes += len(raw)
+        for dims in merge(raw):
+            home = next(
+                (a for a in mine if all(_meet(a.dims[d], dims[d]) for d in a.dims)), mine[0]
+            )
+            out.boxes.append(
+                BoxValue(name, dims, _point(dims, home, src_ok), home.origin, dict(home.nat_ports))
+            )
+    return out
+
+
+def _point(dims: dict[str, IntervalSet], home: BoxValue, src_ok: IntervalSet) -> dict[str, int]:
+    """A packet of the box: the `home` witness's value where it fits, else a readable one
+    (source port 49152, 8.8.8.8, ICMP echo request, the first value)."""
+    nice = {"src_port": 49152, "src_ip": 0x08080808, "icmp_type": 8}
+    out = {f: 0 for f in FIELDS}
+    proto = CLASSES[home.protocol_class][0]
+    out["protocol"] = proto if proto is not None else dims["protocol"][0][0]
+    for d, ivs in dims.items():
+        if d == "src_ip":
+            ivs = _meet(ivs, src_ok)
+        for v in (home.witness.get(d), nice.get(d)):
+            if v is not None and _has(ivs, v):
+                out[d] = v
+                break
+        else:
+            out[d] = ivs[0][0]
+    return out
+
+
+def _has(ivs: IntervalSet, v: int) -> bool:
+    return any(lo <= v <= hi for lo, hi in ivs)
