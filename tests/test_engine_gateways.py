@@ -389,3 +389,30 @@ def test_blocker_is_the_filter_that_rules_out_a_route():
     assert ("eni-app", "ENI_SG_RULES_MISMATCH") in found  # the local path
     assert ("eni-web", "ENI_SG_RULES_MISMATCH") in found  # the path through the internet
     assert not any(code == "NO_ROUTE_TO_DESTINATION" for _, code in found)
+
+
+def test_tgw_peering_attachment_is_unknown():
+    from netcheck.model import TransitGatewayAttachment, TransitGatewayAttachmentType
+
+    b = Builder()
+    base(b, "vpc-a", "10.0.0.0/16", 1, rtb=(route("10.9.0.0/16", "transit-gateway", "tgw-1"),))
+    b.tgw("tgw-1")
+    b.tgw_vpc_attachment("tgw-attach-a", "tgw-1", "vpc-a", "subnet-1")
+    b._add(
+        "transit_gateway_attachments",
+        TransitGatewayAttachment(
+            id="tgw-attach-peer",
+            transit_gateway_id="tgw-1",
+            resource_type=TransitGatewayAttachmentType.PEERING,
+            resource_id="tgw-remote",
+        ),
+    )
+    b.tgw_route_table(
+        "tgw-rtb-1",
+        "tgw-1",
+        tgw_route("10.9.0.0/16", "tgw-attach-peer"),
+        associations=("tgw-attach-a",),
+    )
+    a = Snapshot(b.build()).query("eni-1", "10.9.1.1", protocol="tcp", port=443)
+    assert a.verdict is Verdict.UNKNOWN
+    assert a.component_id == "tgw-attach-peer"
