@@ -40,6 +40,7 @@ from netcheck.model.packet import DispositionKind, OriginKind
 from netcheck.solve.results import BlockerValue, Found, HopValue, Outcome
 
 INCREMENTAL_TRY_MS = 50
+EXAMPLE_PREFERENCES = 8
 CHECKED_ENDS = (DispositionKind.DROPPED, DispositionKind.UNKNOWN)
 
 
@@ -358,7 +359,7 @@ class Engine:
                     path.end.component_id or "?",
                     path.end.code or "NO_PATH",
                     _last_rule(path),
-                    path.end.reason,
+                    f"{path.end.reason} (e.g. {_show(self._example(src, p0, path))})",
                     i,
                     observed=True,
                 )
@@ -455,6 +456,28 @@ class Engine:
 
     # -- witness ---------------------------------------------------------------------------
 
+    def _example(self, src: Source, p0: SymPacket, path: Path) -> dict[str, int]:
+        """A readable packet of the query that takes `path` (for a drop's message)."""
+        ck = self.ck
+        ck.s.push()
+        try:
+            ck.s.add(*path.formulas())
+            kept = 0
+            for pref in self._preferences(src, p0, path)[:EXAMPLE_PREFERENCES]:
+                ck.s.push()
+                ck.s.add(pref)
+                if ck.check():
+                    kept += 1
+                else:
+                    ck.s.pop()
+            ck.check()
+            values = _packet(ck.model(), p0)
+            for _ in range(kept):
+                ck.s.pop()
+            return values
+        finally:
+            ck.s.pop()
+
     def _found(self, src: Source, p0: SymPacket, path: Path, rp: Path | None) -> None:
         ck = self.ck
         pushed = 0
@@ -495,11 +518,6 @@ class Engine:
         if h.protocol is None:
             prefs.append(p0.protocol == 6)
         prefs.append(p0.src_port == 49152)
-        dports = [h.dst_ports.start] if h.dst_ports is not None else []
-        prefs.append(z3.Or(*(p0.dst_port == d for d in [*dports, 443, 80, 22])))
-        for d in [*dports, 443, 80, 22]:
-            prefs.append(p0.dst_port == d)
-        prefs.append(p0.icmp_type == 8)
         for addr in _first_addresses(
             src.addresses, src.cidrs, src.origin.kind is OriginKind.INTERNET
         ):
@@ -507,6 +525,11 @@ class Engine:
         dst = self.req.destination
         for addr in _first_addresses(dst.addresses, dst.cidrs, dst.internet):
             prefs.append(p0.dst_ip == int(addr))
+        dports = [h.dst_ports.start] if h.dst_ports is not None else []
+        prefs.append(z3.Or(*(p0.dst_port == d for d in [*dports, 443, 80, 22])))
+        for d in [*dports, 443, 80, 22]:
+            prefs.append(p0.dst_port == d)
+        prefs.append(p0.icmp_type == 8)
         for st in path.steps:
             for _name, var in st.choices:
                 prefs.append(var == p0.src_port)
@@ -550,6 +573,17 @@ class Engine:
                 seen.add(key)
                 kept.append(b)
         self.out.blockers = kept
+
+
+def _show(v: dict[str, int]) -> str:
+    """A packet's values in the form `Packet.__str__` uses (for messages)."""
+    src, dst = IPv4Address(v["src_ip"]), IPv4Address(v["dst_ip"])
+    if v["protocol"] in (6, 17):
+        name = "tcp" if v["protocol"] == 6 else "udp"
+        return f"{name} {src}:{v['src_port']} -> {dst}:{v['dst_port']}"
+    if v["protocol"] == 1:
+        return f"icmp {src} -> {dst} type {v['icmp_type']} code {v['icmp_code']}"
+    return f"{v['protocol']} {src} -> {dst}"
 
 
 def _blame(ck: Checker, steps: tuple[Step, ...], j: int | None) -> int | None:
