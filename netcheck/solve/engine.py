@@ -40,7 +40,8 @@ from netcheck.model.packet import DispositionKind, OriginKind
 from netcheck.solve.results import BlockerValue, Found, HopValue, Outcome
 
 INCREMENTAL_TRY_MS = 50
-EXAMPLE_PREFERENCES = 8
+EXAMPLE_PREFERENCES = 6
+MAX_EXAMPLES = 3
 CHECKED_ENDS = (DispositionKind.DROPPED, DispositionKind.UNKNOWN)
 
 
@@ -260,6 +261,7 @@ class Engine:
         self.out = Outcome("unreachable")
         self.unknowns: list[tuple[str, str]] = []
         self.smt2: list[tuple[str, list[z3.BoolRef]]] = []
+        self._examples = 0
 
     def run(self) -> Outcome:
         try:
@@ -359,7 +361,7 @@ class Engine:
                     path.end.component_id or "?",
                     path.end.code or "NO_PATH",
                     _last_rule(path),
-                    f"{path.end.reason} (e.g. {_show(self._example(src, p0, path))})",
+                    self._drop_message(src, p0, path),
                     i,
                     observed=True,
                 )
@@ -455,6 +457,13 @@ class Engine:
                 )
 
     # -- witness ---------------------------------------------------------------------------
+
+    def _drop_message(self, src: Source, p0: SymPacket, path: Path) -> str:
+        """The drop's reason, with an example packet for the first few drops of a query."""
+        self._examples += 1
+        if self._examples > MAX_EXAMPLES:
+            return path.end.reason
+        return f"{path.end.reason} (e.g. {_show(self._example(src, p0, path))})"
 
     def _example(self, src: Source, p0: SymPacket, path: Path) -> dict[str, int]:
         """A readable packet of the query that takes `path` (for a drop's message)."""
