@@ -600,7 +600,8 @@ def networks(draw: st.DrawFn) -> Network:
         b.vgw("vgw-1", vpcs[0])
         b.vpn("vpn-1", *((ONPREM_RANGE,) if draw(st.booleans()) else ()), vgw="vgw-1")
     if has_tgw and draw(st.booleans()):
-        b.vpn("vpn-2", "192.168.128.0/17", tgw="tgw-1")
+        # A static VPN, or a BGP one whose routes are not in the snapshot.
+        b.vpn("vpn-2", *(("192.168.128.0/17",) if draw(st.booleans()) else ()), tgw="tgw-1")
         attachments.append(b.tgw_vpn_attachment("tgw-attach-vpn", "tgw-1", "vpn-2").id)
     if draw(st.booleans()):
         b.gateway_endpoint("vpce-s3", vpcs[0], "com.amazonaws.us-east-1.s3", S3_PREFIX_LIST)

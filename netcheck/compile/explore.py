@@ -103,13 +103,14 @@ class Explorer(Transit):
 
     def from_onprem(self, p: SymPacket, steps: Steps, ctx: Ctx) -> list[Path]:
         """Entering from on-premises through every VGW (per attached VPC) and TGW VPN
-        attachment whose VPN has a range containing `src_ip` (an existential choice)."""
+        attachment whose VPN has a range containing `src_ip` (`Network.vpn_onprem_cidrs`:
+        its own ranges, or the declared ones for a BGP VPN); an existential choice."""
         out: list[Path] = []
         carried: list[z3.BoolRef] = []
         for vpn in sorted(self.net.vpn_connections, key=lambda v: v.id):
             if not available(vpn.state):
                 continue
-            enter = ip_in_any(p.src_ip, list(vpn.onprem_cidrs))
+            enter = ip_in_any(p.src_ip, list(self.net.vpn_onprem_cidrs(vpn.id)))
             carried.append(enter)
             g = self.net.get(vpn.vpn_gateway_id or "")
             if isinstance(g, VpnGateway) and available(g.state):

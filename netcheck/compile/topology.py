@@ -101,6 +101,8 @@ def build(network: Network) -> nx.DiGraph:
         if a.resource_type is TransitGatewayAttachmentType.VPN:
             g.add_edge("onprem", node)
         table = network.transit_gateway_route_table_of(a.id)
+        if table is not None and network.transit_gateway_unknown_propagations(table.id):
+            g.add_edge(node, "unknown")  # routes a BGP VPN propagates are not in the snapshot
         for r in network.transit_gateway_routes(table.id) if table is not None else ():
             for b_id in r.attachment_ids:
                 b = network.get(b_id)

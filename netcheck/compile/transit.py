@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import z3
 
-from netcheck.compile.base import DROP, Ctx, Steps, available
+from netcheck.compile.base import DROP, UNKNOWN, Ctx, Steps, available
 from netcheck.compile.packet import SymPacket, ip_in_any
 from netcheck.compile.routing import select_tgw_route
 from netcheck.compile.steps import Path, Rule
 from netcheck.compile.targets import Targets
 from netcheck.model.base import IPNetwork
 from netcheck.model.filtering import Direction
-from netcheck.model.gateways import VpnConnection, VpnGateway
+from netcheck.model.gateways import VpnGateway
 from netcheck.model.packet import DispositionKind
 from netcheck.model.routing import Route
 from netcheck.model.transit import (
@@ -100,17 +100,33 @@ class Transit(Targets):
                 f"{att.id} is associated with no transit gateway route table",
             )
         choices, nothing = select_tgw_route(self.net.transit_gateway_routes(table.id), p)
-        out = self.leaf(
-            steps,
-            table.id,
-            "transit-gateway-route-table",
-            f"tgw-rtb:{table.id}:none",
-            nothing,
-            p,
-            ctx,
-            "TGW_RTB_CANNOT_ROUTE",
-            f"{table.id} has no route to the destination",
-        )
+        bgp = self.net.transit_gateway_unknown_propagations(table.id)
+        if bgp:
+            # Routes a BGP VPN propagates are not in the snapshot: no known route is unknown.
+            out = self.leaf(
+                steps,
+                bgp[0],
+                "transit-gateway-route-table",
+                f"tgw-rtb:{table.id}:bgp",
+                nothing,
+                p,
+                ctx,
+                "UNSUPPORTED_COMPONENT",
+                self._bgp_reason(table.id, bgp),
+                UNKNOWN,
+            )
+        else:
+            out = self.leaf(
+                steps,
+                table.id,
+                "transit-gateway-route-table",
+                f"tgw-rtb:{table.id}:none",
+                nothing,
+                p,
+                ctx,
+                "TGW_RTB_CANNOT_ROUTE",
+                f"{table.id} has no route to the destination",
+            )
         for r, cond in choices:
             label = f"tgw-rtb:{table.id}:{r.destination}"
             text = f"{table.id}: {r.label}"
@@ -151,6 +167,17 @@ class Transit(Targets):
             out += self.tgw_egress(b, p, st, ctx)
         return out
 
+    def _bgp_reason(self, table_id: str, attachment_ids: tuple[str, ...]) -> str:
+        vpns = ", ".join(
+            f"{a.resource_id or a.id} ({a.id})"
+            for a in (self.net.get(i) for i in attachment_ids)
+            if isinstance(a, TransitGatewayAttachment)
+        )
+        return (
+            f"{table_id} has no known route to the destination; routes that {vpns} "
+            "propagates over BGP are not in the snapshot; declare on-prem ranges with --onprem"
+        )
+
     def tgw_egress(
         self, b: TransitGatewayAttachment, p: SymPacket, steps: Steps, ctx: Ctx
     ) -> list[Path]:
@@ -167,11 +194,8 @@ class Transit(Targets):
                 bsub, p, (*steps, self.nacl(bsub, Direction.EGRESS, p)), ctx
             )
         if b.resource_type is TransitGatewayAttachmentType.VPN:
-            vpn = self.net.get(b.resource_id or "")
-            ranges = list(vpn.onprem_cidrs) if isinstance(vpn, VpnConnection) else []
-            return self.to_onprem(
-                b.id, "transit-gateway", ranges + list(self.net.onprem_cidrs), p, steps, ctx
-            )
+            ranges = list(self.net.vpn_onprem_cidrs(b.resource_id))
+            return self.to_onprem(b.id, "transit-gateway", ranges, p, steps, ctx)
         return self.unknown(
             steps,
             b.id,
@@ -220,12 +244,5 @@ class Transit(Targets):
         if not isinstance(g, VpnGateway) or not available(g.state) or s.vpc_id not in g.vpc_ids:
             return self.bad_state(steps, table_id, route, ctx)
         steps = (*steps, self.nacl(s, Direction.EGRESS, p))
-        ranges = [
-            c
-            for v in self.net.vpn_connections
-            if v.vpn_gateway_id == g.id and available(v.state)
-            for c in v.onprem_cidrs
-        ]
-        return self.to_onprem(
-            g.id, "virtual-private-gateway", ranges + list(self.net.onprem_cidrs), p, steps, ctx
-        )
+        ranges = list(self.net.vpn_gateway_onprem_cidrs(g.id))
+        return self.to_onprem(g.id, "virtual-private-gateway", ranges, p, steps, ctx)

@@ -98,9 +98,9 @@ class VpnGateway(Resource):
 class VpnConnection(Resource):
     """A site-to-site VPN connection to a VGW or a transit gateway.
 
-    `onprem_cidrs` are the customer-side ranges known from the snapshot: static routes, or
-    ranges the user declared. With BGP and no declared ranges the set is empty and paths
-    towards on-premises are `unknown`, not `unreachable`.
+    `onprem_cidrs` are the customer-side ranges known from the snapshot (static routes). With
+    BGP the set is empty; `Network.vpn_onprem_cidrs` then stands the user-declared ranges in
+    for it, and with none declared paths towards on-premises are `unknown`, not `unreachable`.
     """
 
     vpn_gateway_id: str | None = None

@@ -217,8 +217,8 @@ class Network(Frozen):
     def transit_gateway_routes(self, table_id: str) -> tuple[TransitGatewayRoute, ...]:
         """The effective routes of a TGW route table: the snapshot's routes plus a
         propagated route per CIDR block of every propagating VPC attachment (and per
-        on-prem CIDR of a propagating VPN attachment) that the snapshot does not already
-        list. Sorted by destination for determinism."""
+        on-prem range of a propagating VPN attachment, `vpn_onprem_cidrs`) that the snapshot
+        does not already list. Sorted by destination for determinism."""
         table = self._typed(table_id, TransitGatewayRouteTable)
         assert isinstance(table, TransitGatewayRouteTable)
         routes = list(table.routes)
@@ -232,10 +232,8 @@ class Network(Frozen):
                 vpc = self.by_id.get(att.resource_id)
                 if isinstance(vpc, Vpc):
                     cidrs = vpc.cidr_blocks
-            elif att.resource_type is TransitGatewayAttachmentType.VPN and att.resource_id:
-                vpn = self.by_id.get(att.resource_id)
-                if isinstance(vpn, VpnConnection):
-                    cidrs = vpn.onprem_cidrs
+            elif att.resource_type is TransitGatewayAttachmentType.VPN:
+                cidrs = self.vpn_onprem_cidrs(att.resource_id)
             for cidr in cidrs:
                 key = (str(cidr), (att_id,), "propagated")
                 if key not in known:
@@ -257,6 +255,49 @@ class Network(Frozen):
                 ),
             )
         )
+
+    def vpn_onprem_cidrs(self, vpn_id: str | None) -> tuple[IPNetwork, ...]:
+        """The on-prem ranges of a VPN connection (forwarding.md "TGW routing"): its own
+        ranges (static routes) when the snapshot knows them, else the user-declared ranges
+        (a BGP VPN, or a VPN connection missing from the snapshot). Empty: unknown."""
+        vpn = self.by_id.get(vpn_id or "")
+        if isinstance(vpn, VpnConnection) and vpn.onprem_cidrs:
+            return vpn.onprem_cidrs
+        return self.onprem_cidrs
+
+    def vpn_gateway_onprem_cidrs(self, vgw_id: str) -> tuple[IPNetwork, ...]:
+        """The on-prem ranges behind a VGW: `vpn_onprem_cidrs` of each of its available VPN
+        connections; with no VPN connection in the snapshot, the user-declared ranges (its
+        connections are unknown, like a BGP VPN's routes). Empty: unknown."""
+        vpns = [
+            v
+            for v in self.vpn_connections
+            if v.vpn_gateway_id == vgw_id and v.state.lower() == "available"
+        ]
+        if not vpns:
+            return self.onprem_cidrs
+        seen: dict[str, IPNetwork] = {}
+        for v in sorted(vpns, key=lambda v: v.id):
+            for c in self.vpn_onprem_cidrs(v.id):
+                seen.setdefault(str(c), c)
+        return tuple(seen.values())
+
+    def transit_gateway_unknown_propagations(self, table_id: str) -> tuple[str, ...]:
+        """Ids of the VPN attachments propagating into a TGW route table whose ranges are
+        unknown (`vpn_onprem_cidrs` empty: BGP routes not in the snapshot, nothing declared).
+        A destination no known route of such a table matches is `unknown`, not dropped."""
+        table = self._typed(table_id, TransitGatewayRouteTable)
+        assert isinstance(table, TransitGatewayRouteTable)
+        out = []
+        for att_id in table.propagation_attachment_ids:
+            att = self.by_id.get(att_id)
+            if (
+                isinstance(att, TransitGatewayAttachment)
+                and att.resource_type is TransitGatewayAttachmentType.VPN
+                and not self.vpn_onprem_cidrs(att.resource_id)
+            ):
+                out.append(att_id)
+        return tuple(sorted(out))
 
     def declared_onprem_cidrs(self) -> tuple[IPNetwork, ...]:
         """On-prem ranges: user-declared plus every VPN connection's known ranges."""

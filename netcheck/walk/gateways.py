@@ -29,7 +29,6 @@ from netcheck.model import (
     VpcEndpoint,
     VpcEndpointType,
     VpcPeeringConnection,
-    VpnConnection,
     VpnGateway,
 )
 from netcheck.model.base import IPNetwork
@@ -314,6 +313,25 @@ class GatewayWalker(WalkerBase):
         dst = self.packet.dst_ip
         route = tgw_longest_prefix_match(self.net.transit_gateway_routes(table.id), dst)
         if route is None:
+            bgp = self.net.transit_gateway_unknown_propagations(table.id)
+            if bgp:
+                # A VPN propagates routes over BGP that the snapshot does not list.
+                vpns = ", ".join(
+                    f"{a.resource_id or a.id} ({a.id})"
+                    for a in (self.net.get(i) for i in bgp)
+                    if isinstance(a, TransitGatewayAttachment)
+                )
+                self.hop(
+                    table.id,
+                    "transit-gateway-route-table",
+                    detail=f"no known route to {dst}; {vpns} propagates unknown routes",
+                )
+                self.unknown(
+                    bgp[0],
+                    f"{table.id} has no known route to the destination; routes that {vpns} "
+                    "propagates over BGP are not in the snapshot; declare on-prem ranges "
+                    "with --onprem",
+                )
             self.hop(table.id, "transit-gateway-route-table", "deny", detail=f"no route to {dst}")
             self.drop("TGW_RTB_CANNOT_ROUTE", table.id, f"{table.id} has no route to {dst}")
         if route.state.lower() == "blackhole" or not route.attachment_ids:
@@ -359,9 +377,7 @@ class GatewayWalker(WalkerBase):
             self.route_from(egress, egress_checked=True)
             raise AssertionError("route_from always stops")  # pragma: no cover
         if nxt.resource_type is TransitGatewayAttachmentType.VPN:
-            vpn = self.net.get(nxt.resource_id or "")
-            ranges = vpn.onprem_cidrs if isinstance(vpn, VpnConnection) else ()
-            self.exit_onprem(nxt.id, "transit-gateway", ranges + self.net.onprem_cidrs)
+            self.exit_onprem(nxt.id, "transit-gateway", self.net.vpn_onprem_cidrs(nxt.resource_id))
         self.unknown(
             nxt.id, f"transit gateway {nxt.resource_type.value} attachments are not modelled"
         )
@@ -377,13 +393,8 @@ class GatewayWalker(WalkerBase):
     def _to_vgw(self, subnet: Subnet, target: object, egress_checked: bool) -> None:
         assert isinstance(target, VpnGateway)
         self.leave(subnet, egress_checked)
-        ranges = tuple(
-            c
-            for v in self.net.vpn_connections
-            if v.vpn_gateway_id == target.id and available(v.state)
-            for c in v.onprem_cidrs
-        )
-        self.exit_onprem(target.id, "virtual-private-gateway", ranges + self.net.onprem_cidrs)
+        ranges = self.net.vpn_gateway_onprem_cidrs(target.id)
+        self.exit_onprem(target.id, "virtual-private-gateway", ranges)
 
     def exit_onprem(self, component_id: str, kind: str, ranges: tuple[IPNetwork, ...]) -> NoReturn:
         dst = self.packet.dst_ip

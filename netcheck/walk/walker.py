@@ -101,11 +101,12 @@ class _OnpremEntry:
 
 
 def _carrying_vpns(network: Network, src: IPv4Address) -> list[VpnConnection]:
-    """Available VPN connections with a known range containing `src`, sorted by id."""
+    """Available VPN connections with a range containing `src` (its own ranges, or the
+    declared ones for a BGP VPN: `Network.vpn_onprem_cidrs`), sorted by id."""
     return [
         vpn
         for vpn in sorted(network.vpn_connections, key=lambda v: v.id)
-        if available(vpn.state) and any(in_cidr(src, c) for c in vpn.onprem_cidrs)
+        if available(vpn.state) and any(in_cidr(src, c) for c in network.vpn_onprem_cidrs(vpn.id))
     ]
 
 
