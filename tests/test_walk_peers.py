@@ -128,10 +128,18 @@ def test_h1_private_to_public_instance_through_the_tgw(hybrid):
     assert (d.kind, d.component_id) == (DispositionKind.DELIVERED, EAST2_PUBLIC_ENI)
     p = path(c.forward)
     assert TGW_EAST2 in p
-    # The notebook names these checks; forwarding.md evaluates the destination subnet (which is
-    # also the TGW attachment subnet) on its outbound list there: see docs/semantics/walker.md.
-    assert "acl-0b3d0f6b0978f09f8" in p and "acl-09c0bb4e71ae5f9e4" in p
-    assert p.index("acl-0b3d0f6b0978f09f8") < p.index(TGW_EAST2) < p.index("acl-09c0bb4e71ae5f9e4")
+    # The notebook names acl-0b3d egress and acl-09c0 ingress. Both instances sit in their
+    # VPC's TGW attachment subnet, so forwarding.md (AWS "Network ACLs for transit gateways")
+    # evaluates acl-0b3d outbound and inbound on the way to the TGW and no rules from the TGW
+    # to east2_public; acl-09c0 is evaluated on the reply (outbound and inbound).
+    acls = [h.detail for h in c.forward.hops if h.kind == "network-acl"]
+    assert [h.component_id for h in c.forward.hops if h.kind == "network-acl"] == [
+        "acl-0b3d0f6b0978f09f8",
+        "acl-0b3d0f6b0978f09f8",
+    ], acls
+    assert p.index("acl-0b3d0f6b0978f09f8") < p.index(TGW_EAST2)
+    assert "acl-09c0bb4e71ae5f9e4" not in p
+    assert c.reply is not None and "acl-09c0bb4e71ae5f9e4" in path(c.reply)
     assert p[-2:] == ["sg-0e37fc2ef01c89369", EAST2_PUBLIC_ENI]
 
 

@@ -40,7 +40,8 @@ class Transit(Targets):
         self, s: Subnet, table_id: str, route: Route, p: SymPacket, steps: Steps, ctx: Ctx
     ) -> list[Path]:
         """TGW: an available attachment of the VPC with a subnet in the source subnet's AZ
-        (`TGW_ROUTE_AZ_RESTRICTION`), its NACLs, then TGW routing from that attachment."""
+        (`TGW_ROUTE_AZ_RESTRICTION`), outbound NACL of the source subnet and inbound NACL of
+        the attachment subnet (also when they are the same), then TGW routing."""
         tgw = self.net.get(route.target_id or "")
         atts = sorted(
             (
@@ -72,9 +73,9 @@ class Transit(Targets):
                 f"the attachment of {s.vpc_id} to {tgw.id} has no subnet in {s.availability_zone}",
             )
         att, asub = chosen
-        steps = (*steps, self.nacl(s, Direction.EGRESS, p))
-        if asub.id != s.id:
-            steps = (*steps, self.nacl(asub, Direction.INGRESS, p))
+        # AWS "Network ACLs for transit gateways": the attachment subnet's inbound rules are
+        # evaluated for traffic to the TGW even when it is the source subnet.
+        steps = (*steps, self.nacl(s, Direction.EGRESS, p), self.nacl(asub, Direction.INGRESS, p))
         return self.tgw_route(
             att, p, steps, Ctx(ctx.reply, s.availability_zone, ctx.sessions, ctx.made, ctx.routed)
         )
@@ -190,9 +191,9 @@ class Transit(Targets):
                     steps, b.id, ctx, f"no subnet of {b.id} is in the snapshot", "UNKNOWN_RESOURCE"
                 )
             bsub = next((x for x in subs if x.availability_zone == ctx.az), subs[0])
-            return self.route_from_subnet(
-                bsub, p, (*steps, self.nacl(bsub, Direction.EGRESS, p)), ctx
-            )
+            # Routed as if sent from inside `bsub`: its outbound rules apply when the packet
+            # leaves it; to an address in `bsub` itself no rules are evaluated (AWS).
+            return self.route_from_subnet(bsub, p, steps, ctx)
         if b.resource_type is TransitGatewayAttachmentType.VPN:
             ranges = list(self.net.vpn_onprem_cidrs(b.resource_id))
             return self.to_onprem(b.id, "transit-gateway", ranges, p, steps, ctx)

@@ -296,8 +296,9 @@ class GatewayWalker(WalkerBase):
             )
         att, att_subnet = chosen
         self.leave(subnet, egress_checked)
-        if att_subnet.id != subnet.id:
-            self.nacl(att_subnet, Direction.INGRESS)
+        # Also when the attachment subnet is the source subnet (AWS "Network ACLs for
+        # transit gateways": both rule sets of that subnet apply on the way to the TGW).
+        self.nacl(att_subnet, Direction.INGRESS)
         self.hop(tgw.id, "transit-gateway", detail=f"from {att.id} in {az}")
         self.tgw_route(att, az)
 
@@ -373,8 +374,9 @@ class GatewayWalker(WalkerBase):
                     nxt.id, f"no subnet of {nxt.id} is in the snapshot", "UNKNOWN_RESOURCE"
                 )
             egress = next((s for s in subnets if s.availability_zone == az), subnets[0])
-            self.nacl(egress, Direction.EGRESS)
-            self.route_from(egress, egress_checked=True)
+            # As if sent from inside `egress`: its outbound NACL applies when the packet leaves
+            # it; towards an address in `egress` itself AWS evaluates no rules.
+            self.route_from(egress)
             raise AssertionError("route_from always stops")  # pragma: no cover
         if nxt.resource_type is TransitGatewayAttachmentType.VPN:
             self.exit_onprem(nxt.id, "transit-gateway", self.net.vpn_onprem_cidrs(nxt.resource_id))
