@@ -44,7 +44,7 @@ from netcheck.compile.query import (
     reply_accepts,
     source_constraint,
 )
-from netcheck.compile.steps import Path
+from netcheck.compile.steps import Path, Step
 from netcheck.compile.targets import public_owners
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.endpoints import Destination, Header, Source
@@ -142,7 +142,16 @@ def origin_universe(network: Network, src: Source, p: SymPacket) -> z3.BoolRef:
     snapshot, so such a packet never gets through from the internet anyway)."""
     cond = source_constraint(network, src, p)
     if src.origin.kind is OriginKind.INTERNET:
-        cond = z3.And(cond, z3.Not(ip_is_any(p.src_ip, snapshot_public_ips(network))))
+        # As ranges of consecutive addresses: estates allocate public IPs in runs.
+        runs: list[list[int]] = []
+        for a in snapshot_public_ips(network):
+            if runs and int(a) == runs[-1][1] + 1:
+                runs[-1][1] = int(a)
+            else:
+                runs.append([int(a), int(a)])
+        own = z3.Or(*(in_range(p.src_ip, lo, hi) for lo, hi in runs)) if runs else None
+        if own is not None:
+            cond = z3.And(cond, z3.Not(own))
     return cond
 
 
@@ -226,15 +235,30 @@ def _branch(
     (they add nothing to the goal)."""
     pruner = z3.Solver()
     pruner.add(live)
+
+    def feasible(steps: tuple[Step, ...]) -> bool:
+        """May a packet of the universe (and of the forward path, for a reply) take these
+        steps, filters aside? Branches that fail are not explored (their guards are false
+        for every packet of the set's universe)."""
+        pruner.push()
+        try:
+            pruner.add(*(st.formula() for st in steps if not getattr(st, "is_filter", False)))
+            return bool(pruner.check() != z3.unsat)
+        finally:
+            pruner.pop()
+
     defs: list[z3.BoolRef] = []
     goals: list[z3.BoolRef] = []
     unknowns: list[tuple[z3.BoolRef, str]] = []
-    paths = Explorer(network, nat_ports, _targets(dst)).from_origin(src.origin, p0)
-    free = _nat_ids(paths)
+    paths = Explorer(network, nat_ports, _targets(dst), feasible=feasible).from_origin(
+        src.origin, p0
+    )
+    free: set[str] = set()
     for path in paths:
-        defs += _links(path)
+        # Only the copies of paths that count need definitions (see the module docstring).
         kind = path.end.kind
         if kind is DispositionKind.UNKNOWN:
+            defs += _links(path)
             unknowns.append((_guards(path), f"{path.end.component_id}: {path.end.reason}"))
             continue
         if not accepts(dst, path.end):
@@ -245,6 +269,8 @@ def _branch(
         pruner.pop()
         if dead:
             continue
+        defs += _links(path)
+        free |= _nat_ids([path])
         fwd = _guards(path)
         if one_way or kind is DispositionKind.DELIVERED_SERVICE:
             goals.append(fwd)
@@ -252,21 +278,33 @@ def _branch(
         r0 = fresh("set-rep")
         defs.append(reply_of(path.final, r0))
         back: list[z3.BoolRef] = []
-        rpaths = Explorer(network, nat_ports, _reply_targets(src)).reply_from(
+        pruner.push()
+        pruner.add(*path.formulas(), reply_of(path.final, r0), is_connection(p0))
+        rpaths = Explorer(network, nat_ports, _reply_targets(src), feasible=feasible).reply_from(
             path.end, path.sessions, r0
         )
-        free |= _nat_ids(rpaths)
         for rp in rpaths:
-            defs += _links(rp)
             if reply_accepts(src, rp.end):
+                # A reply path no packet can take adds nothing (and its NAT gateways no
+                # port choices to expand).
+                pruner.push()
+                pruner.add(*rp.formulas())
+                live_reply = pruner.check() != z3.unsat
+                pruner.pop()
+                if not live_reply:
+                    continue
+                defs += _links(rp)
+                free |= _nat_ids([rp])
                 back.append(_guards(rp))
             elif rp.end.kind is DispositionKind.UNKNOWN:
+                defs += _links(rp)
                 unknowns.append(
                     (
                         z3.And(fwd, is_connection(p0), _guards(rp)),
                         f"return path: {rp.end.component_id}: {rp.end.reason}",
                     )
                 )
+        pruner.pop()
         conn = z3.And(domain(r0), z3.Or(*back)) if back else z3.BoolVal(False)
         goals.append(z3.And(fwd, z3.Or(z3.Not(is_connection(p0)), conn)))
     goal = z3.Or(*goals) if goals else z3.BoolVal(False)

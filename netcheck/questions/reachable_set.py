@@ -104,7 +104,18 @@ def solve_pair(
         return SetOutcome(status="unknown", reason=str(e))
     if cuts is None:
         cuts = cut_points(network, _query_cidrs(sources, destination), ())
-    return enumerate_set(reach, cuts, classes=classes_for(header), timeout_ms=timeout_ms)
+    pointwise = set()
+    if destination.addresses and not destination.cidrs:
+        pointwise.add("dst_ip")
+    if sources and all(s.addresses and not s.cidrs for s in sources):
+        pointwise.add("src_ip")
+    return enumerate_set(
+        reach,
+        cuts,
+        classes=classes_for(header),
+        timeout_ms=timeout_ms,
+        pointwise=frozenset(pointwise),
+    )
 
 
 def _query_cidrs(sources: tuple[Source, ...], destination: Destination) -> list[Any]:

@@ -100,12 +100,22 @@ def _val(m: z3.ModelRef, e: z3.ExprRef) -> int:
     return int(m.eval(e, model_completion=True).as_long())
 
 
-def _grow(sv: _Solvers, p: SymPacket, box: dict[str, Interval], dim: str, cuts: list[int]) -> None:
-    """Widen `box[dim]` as far as the whole box keeps getting through."""
+def _grow(
+    sv: _Solvers,
+    p: SymPacket,
+    box: dict[str, Interval],
+    dim: str,
+    cuts: list[int],
+    pointwise: bool = False,
+) -> None:
+    """Widen `box[dim]` as far as the whole box keeps getting through (`pointwise`: the
+    universe allows only a few values here — all of them, or this one)."""
     top = DIMENSIONS[dim]
     lo, hi = box[dim]
     if sv.inside(p, {**box, dim: (0, top)}):
         box[dim] = (0, top)
+        return
+    if pointwise:
         return
     ups = sorted({c - 1 for c in cuts if c - 1 > hi} | ({top} if top > hi else set()))
     hi = _gallop(ups, lambda x: sv.inside(p, {**box, dim: (lo, x)}), hi)
@@ -192,13 +202,16 @@ def enumerate_set(
     classes: tuple[str, ...] = tuple(CLASSES),
     timeout_ms: int = 60000,
     max_boxes: int = 5000,
+    pointwise: frozenset[str] = frozenset(),
 ) -> SetOutcome:
-    """Every packet of `reach.universe` that gets through, as merged boxes with witnesses."""
+    """Every packet of `reach.universe` that gets through, as merged boxes with witnesses.
+    `pointwise`: dimensions where the universe allows only a few values (the addresses of an
+    interface): a box takes all of them or one (the merge joins the rest)."""
     out = SetOutcome()
     deadline = time.monotonic() + timeout_ms / 1000
     try:
         for name in classes:
-            _enumerate_class(reach, cuts, name, deadline, out, max_boxes)
+            _enumerate_class(reach, cuts, name, deadline, out, max_boxes, pointwise)
         _unknowns(reach, deadline, out)
     except SolverGaveUp as e:
         out.status = "unknown"
@@ -213,6 +226,7 @@ def _enumerate_class(
     deadline: float,
     out: SetOutcome,
     max_boxes: int,
+    pointwise: frozenset[str] = frozenset(),
 ) -> None:
     p = reach.packet
     cls = class_constraint(p, name)
@@ -223,7 +237,7 @@ def _enumerate_class(
         m = sv.finder.model()
         box = {d: (_val(m, p.field(d)), _val(m, p.field(d))) for d in dims}
         for d in dims:
-            _grow(sv, p, box, d, cuts[d])
+            _grow(sv, p, box, d, cuts[d], d in pointwise)
         raw.append({d: (iv,) for d, iv in box.items()})
         sv.finder.add(z3.Not(box_formula(p, box)))
         if len(raw) > max_boxes:
