@@ -35,7 +35,7 @@ import z3
 
 from netcheck.compile.base import NON_PUBLIC, MissingResource
 from netcheck.compile.explore import Explorer
-from netcheck.compile.packet import SymPacket, domain, fresh, in_range, ip_is_any, reply_of
+from netcheck.compile.packet import SymPacket, domain, fresh, in_range, reply_of
 from netcheck.compile.query import (
     accepts,
     destination_constraint,
