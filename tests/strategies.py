@@ -551,12 +551,13 @@ def _sg_rules(
 
 
 @st.composite
-def networks(draw: st.DrawFn) -> Network:
+def networks(draw: st.DrawFn, transit: bool = False) -> Network:
     """A small random but valid network: 1-3 VPCs (10.i.0.0/16), 1-3 subnets each in 1-2
     AZs, interfaces (some public), NAT gateways, IGWs, route tables with random routes (local,
     IGW, NAT, peering, TGW, VGW, gateway endpoint, appliance, blackhole, missing targets),
     random NACLs and security groups (CIDR, prefix-list and group-reference rules), optional
-    peering, a transit gateway with route tables, a VGW with or without known on-prem ranges."""
+    peering, a transit gateway with route tables, a VGW with or without known on-prem ranges.
+    `transit`: always a TGW with a (static or BGP) VPN attachment, and routes favour it."""
     b = Builder()
     b.prefix_list(S3_PREFIX_LIST, S3_RANGE)
     n_vpcs = draw(st.integers(1, 3))
@@ -579,7 +580,7 @@ def networks(draw: st.DrawFn) -> Network:
             if draw(st.booleans()):
                 status = draw(st.sampled_from(("active", "active", "pending-acceptance")))
                 pcxs.append(b.pcx(f"pcx-{a}{c}", f"vpc-{a}", f"vpc-{c}", status=status).id)
-    has_tgw = draw(st.booleans())
+    has_tgw = transit or draw(st.booleans())
     attachments: list[str] = []
     if has_tgw:
         b.tgw("tgw-1")
@@ -599,7 +600,7 @@ def networks(draw: st.DrawFn) -> Network:
     if has_vgw:
         b.vgw("vgw-1", vpcs[0])
         b.vpn("vpn-1", *((ONPREM_RANGE,) if draw(st.booleans()) else ()), vgw="vgw-1")
-    if has_tgw and draw(st.booleans()):
+    if has_tgw and (transit or draw(st.booleans())):
         # A static VPN, or a BGP one whose routes are not in the snapshot.
         b.vpn("vpn-2", *(("192.168.128.0/17",) if draw(st.booleans()) else ()), tgw="tgw-1")
         attachments.append(b.tgw_vpn_attachment("tgw-attach-vpn", "tgw-1", "vpn-2").id)
@@ -642,10 +643,12 @@ def networks(draw: st.DrawFn) -> Network:
         if extra_acl:
             b.acl(f"acl-{i}", vpc, *draw(_nacl_entries(cidr_pool)))
         targets = _route_targets(i, vpc, nats[vpc], pcxs, has_tgw, has_vgw)
-        b.main_routes(vpc, *draw(_routes(targets, n_vpcs)))
+        if transit:
+            targets += [("transit-gateway", "tgw-1")] * 2
+        b.main_routes(vpc, *_via_tgw(draw(_routes(targets, n_vpcs)), transit))
         extra_rtb = draw(st.booleans())
         if extra_rtb:
-            b.route_table(f"rtb-{i}", vpc, *draw(_routes(targets, n_vpcs)))
+            b.route_table(f"rtb-{i}", vpc, *_via_tgw(draw(_routes(targets, n_vpcs)), transit))
         # Re-point subnets at the extra table / ACL (the builder made them with the defaults).
         for s in subnets[vpc]:
             rtb = f"rtb-{i}" if extra_rtb and draw(st.booleans()) else f"rtb-main-{vpc}"
@@ -682,6 +685,15 @@ def _route_targets(
     if has_vgw and i == 1:
         targets.append(("virtual-private-gateway", "vgw-1"))
     return targets
+
+
+def _via_tgw(routes: tuple[Route, ...], transit: bool) -> tuple[Route, ...]:
+    """With `transit`, other VPCs and on-prem ranges go to tgw-1 unless a route says else."""
+    if not transit:
+        return routes
+    taken = {str(r.destination) for r in routes}
+    extra = ("10.0.0.0/8", ONPREM_RANGE, "172.20.0.0/16")
+    return routes + tuple(route(d, "transit-gateway", "tgw-1") for d in extra if d not in taken)
 
 
 @st.composite
