@@ -22,7 +22,7 @@ from netcheck.explain.sets import ReachableSet, build_set
 from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind, Packet
-from netcheck.questions.reachable_set import solve_pair
+from netcheck.questions.reachable_set import clips_for, solve_pair
 from netcheck.solve.engine import Request, run
 from netcheck.walk import walk_connection
 
@@ -57,14 +57,10 @@ def in_origin(network: Network, origin: Origin, packet: Packet) -> bool:
 
 
 def the_set(network: Network, origin: Origin, protocol: int) -> ReachableSet:
-    outcome = solve_pair(
-        network,
-        (Source(origin=origin),),
-        anywhere(network),
-        Header(protocol=protocol),
-        nat_ports=pinned(network),
-    )
-    return build_set(network, outcome, src=str(origin), dst="anywhere")
+    sources, dst, header = (Source(origin=origin),), anywhere(network), Header(protocol=protocol)
+    outcome = solve_pair(network, sources, dst, header, nat_ports=pinned(network))
+    clips = clips_for(sources, dst, header)
+    return build_set(network, outcome, src=str(origin), dst="anywhere", clips=clips)
 
 
 @SETTINGS

@@ -148,6 +148,8 @@ def clips_for(
     dst = addresses_within(destination.addresses, destination.cidrs)
     if dst is not None:
         out["dst_ip"] = dst
+    if header.protocol is not None:
+        out["protocol"] = [(header.protocol, header.protocol)]
     if header.dst_ports is not None:
         out["dst_port"] = [(header.dst_ports.start, header.dst_ports.end)]
     if header.src_ports is not None:
