@@ -146,13 +146,17 @@ def measure(folder: Path, queries: int, seed: int, profile_dir: Path | None) -> 
         result["compile_step"] = "none; first (cold) query"
         result["compile_s"] = result["cold_query_s"]
     times, verdicts = [], Counter([first])
+    # Every query with its verdict and time, so runs at different commits can be diffed.
+    log = [[*triples[0], first, result["cold_query_s"]]]
     for i, triple in enumerate(triples[1:], 1):
         t, verdict = _timed(lambda tr=triple: ask(*tr), profiles["query"])  # type: ignore[misc]
         times.append(t)
         verdicts[verdict] += 1
+        log.append([*triple, verdict, t])
         if i % 10 == 0 or t > 1.0:
             _progress(f"query {i}/{queries}: {t * 1000:.0f} ms {verdict}")
     times.sort()
+    result["query_log"] = log
     result["query_times_s"] = times
     result["query_p50_s"] = statistics.median(times) if times else None
     result["query_p95_s"] = times[min(len(times) - 1, int(0.95 * len(times)))] if times else None
