@@ -14,7 +14,7 @@ from ipaddress import IPv4Network
 import z3
 
 from netcheck.compile.filters import nacl_check, sg_check
-from netcheck.compile.packet import SymPacket, ip_in_any
+from netcheck.compile.packet import Space, SymPacket, ip_in_any
 from netcheck.compile.steps import End, NatSession, Path, Rule, Step
 from netcheck.errors import UnsupportedFeature
 from netcheck.model.filtering import Direction, NetworkAcl, SecurityGroup
@@ -73,8 +73,13 @@ class ExplorerBase:
         nat_ports: dict[str, int] | None = None,
         targets: frozenset[str] | None = None,
         feasible: Callable[[Steps], bool] | None = None,
+        known: dict[tuple[str, str], Space] | None = None,
     ) -> None:
         self.net = network
+        # Per (packet copy name, field): the values the field can take under the caller's
+        # asserted constraints (a superset). Encoders decide tests it settles in Python; the
+        # terms stay equivalent under those constraints. Empty: nothing known.
+        self.known = dict(known or {})
         self.nat_ports = dict(nat_ports or {})
         self.start: SymPacket | None = None
         # Interfaces whose arrival matters (None: all). Arrivals elsewhere end a path as a
@@ -93,6 +98,10 @@ class ExplorerBase:
     def ok(self, steps: Steps) -> bool:
         """May some packet of the query take this branch? (Always, without a checker.)"""
         return self.feasible is None or self.feasible(steps)
+
+    def space(self, p: SymPacket, field: str) -> Space | None:
+        """What `field` of copy `p` can be, if the caller knows (else None)."""
+        return self.known.get((p.name, field))
 
     def wanted(self, eni_id: str) -> bool:
         return self.targets is None or eni_id in self.targets
@@ -176,7 +185,10 @@ class ExplorerBase:
         from the snapshot, packets no present rule allows end `unknown`."""
         key = (tuple(sorted(eni.group_ids)), direction.value, p.name)
         if key not in self._sg_cache:
-            self._sg_cache[key] = sg_check(self.net, eni.group_ids, direction, p)
+            remote = "src_ip" if direction is Direction.INGRESS else "dst_ip"
+            self._sg_cache[key] = sg_check(
+                self.net, eni.group_ids, direction, p, self.space(p, remote)
+            )
         allowed, rules = self._sg_cache[key]
         groups = ", ".join(sorted(eni.group_ids)) or "none"
         st = self.step(

@@ -14,7 +14,14 @@ from ipaddress import IPv4Network
 
 import z3
 
-from netcheck.compile.packet import SymPacket, ip_in, ip_in_any, ip_is_any, port_in
+from netcheck.compile.packet import (
+    Space,
+    SymPacket,
+    ip_in,
+    ip_in_runs,
+    ip_in_space,
+    port_in,
+)
 from netcheck.compile.steps import Rule
 from netcheck.model.base import ALL_PROTOCOLS, ICMP, TCP, UDP, IPNetwork, protocol_name
 from netcheck.model.filtering import (
@@ -120,34 +127,44 @@ def group_addresses(network: Network, group_id: str) -> tuple:
     )
 
 
-def sg_peer_match(network: Network, rule: SecurityGroupRule, addr: z3.BitVecRef) -> z3.BoolRef:
+def sg_peer_match(
+    network: Network, rule: SecurityGroupRule, addr: z3.BitVecRef, space: Space | None = None
+) -> z3.BoolRef:
     """The remote address matches the rule's peer: a CIDR, a prefix list entry, or a private
-    address of an interface carrying the referenced group."""
+    address of an interface carrying the referenced group. `space`: the values `addr` can
+    take (if known); tests it settles are decided in Python (equivalent under it)."""
     if rule.cidr is not None:
-        return ip_in(addr, rule.cidr)
+        return ip_in_space(addr, rule.cidr, space)
     if rule.prefix_list_id is not None:
         pl = network.get(rule.prefix_list_id)
         entries: tuple[IPNetwork, ...] = getattr(pl, "entries", ())
-        return ip_in_any(addr, [e for e in entries if isinstance(e, IPv4Network)])
+        nets = [ip_in_space(addr, e, space) for e in entries if isinstance(e, IPv4Network)]
+        return z3.Or(*nets) if nets else z3.BoolVal(False)
     if rule.group_id is not None:
-        return ip_is_any(addr, list(group_addresses(network, rule.group_id)))
+        return ip_in_runs(addr, network.group_address_runs(rule.group_id), space)
     return z3.BoolVal(False)
 
 
-def sg_rule_match(network: Network, rule: SecurityGroupRule, p: SymPacket) -> z3.BoolRef:
+def sg_rule_match(
+    network: Network, rule: SecurityGroupRule, p: SymPacket, space: Space | None = None
+) -> z3.BoolRef:
     addr = p.src_ip if rule.direction is Direction.INGRESS else p.dst_ip
     return z3.And(
         _protocol_match(p, rule.protocol, rule.port_range, rule.icmp_type, rule.icmp_code),
-        sg_peer_match(network, rule, addr),
+        sg_peer_match(network, rule, addr, space),
     )
 
 
 def sg_check(
-    network: Network, group_ids: tuple[str, ...], direction: Direction, p: SymPacket
+    network: Network,
+    group_ids: tuple[str, ...],
+    direction: Direction,
+    p: SymPacket,
+    space: Space | None = None,
 ) -> tuple[z3.BoolRef, list[Rule]]:
     """AWS security groups: the packet is allowed iff some rule of some group of the
     interface matches (`ENI_SG_RULES_MISMATCH` otherwise). Ingress rules match `src_ip`,
-    egress rules `dst_ip`."""
+    egress rules `dst_ip`; `space` is what that address can be (if known)."""
     rules: list[Rule] = []
     for gid in sorted(group_ids):
         sg = network.get(gid)
@@ -163,7 +180,7 @@ def sg_check(
                     f"sg:{gid}:{direction.value}:{r.rule_id}",
                     rid,
                     text,
-                    sg_rule_match(network, r, p),
+                    sg_rule_match(network, r, p, space),
                     True,
                 )
             )

@@ -144,3 +144,87 @@ def in_range(bv: z3.BitVecRef, start: int, end: int) -> z3.BoolRef:
 
 def port_in(bv: z3.BitVecRef, ports: PortRange | None) -> z3.BoolRef:
     return z3.BoolVal(True) if ports is None else in_range(bv, ports.start, ports.end)
+
+
+# -- known address spaces ---------------------------------------------------------------------
+#
+# A query pins some fields of its first packet copy (e.g. `dst_ip` to the destination's
+# addresses). Encoders given such a `Space` (sorted, disjoint, non-adjacent inclusive
+# `(lo, hi)` ranges that contain every value the field can take under the query's asserted
+# constraints) decide address tests in Python where the space does: the terms they emit are
+# equivalent to the full ones under those constraints, only smaller.
+
+Space = tuple[tuple[int, int], ...]
+
+
+def runs(values: list[int] | tuple[int, ...]) -> Space:
+    """Sorted integers (or any) as merged inclusive runs."""
+    vs = sorted(set(values))
+    out: list[list[int]] = []
+    for v in vs:
+        if out and v == out[-1][1] + 1:
+            out[-1][1] = v
+        else:
+            out.append([v, v])
+    return tuple((a, b) for a, b in out)
+
+
+def merge(ranges: list[tuple[int, int]]) -> Space:
+    """Merge inclusive ranges into sorted, disjoint, non-adjacent ones."""
+    out: list[list[int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return tuple((a, b) for a, b in out)
+
+
+def net_range(net: IPv4Network) -> tuple[int, int]:
+    lo = int(net.network_address)
+    return lo, lo + net.num_addresses - 1
+
+
+def decide(space: Space | None, lo: int, hi: int) -> bool | None:
+    """Within `space`, is the value always (True), never (False) or sometimes (None) in
+    `[lo, hi]`? Without a space: None."""
+    if space is None:
+        return None
+    inside = True
+    overlap = False
+    for a, b in space:
+        if b < lo or a > hi:
+            inside = False
+        else:
+            overlap = True
+            if a < lo or b > hi:
+                inside = False
+    if not overlap:
+        return False
+    return True if inside else None
+
+
+def ip_in_space(bv: z3.BitVecRef, net: IPNetwork, space: Space | None) -> z3.BoolRef:
+    """`ip_in`, decided in Python when `space` settles it."""
+    if space is not None and isinstance(net, IPv4Network):
+        d = decide(space, *net_range(net))
+        if d is not None:
+            return z3.BoolVal(d)
+    return ip_in(bv, net)
+
+
+def ip_in_runs(bv: z3.BitVecRef, rs: Space, space: Space | None) -> z3.BoolRef:
+    """`bv` lies in one of the merged runs `rs`; within `space` only the runs it meets are
+    tested, and a space inside one run is decided."""
+    if space is not None:
+        kept = []
+        for lo, hi in rs:
+            d = decide(space, lo, hi)
+            if d is True:
+                return z3.BoolVal(True)
+            if d is None:
+                kept.append((lo, hi))
+        rs = tuple(kept)
+    if not rs:
+        return z3.BoolVal(False)
+    return z3.Or(*(in_range(bv, lo, hi) for lo, hi in rs))

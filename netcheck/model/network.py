@@ -169,6 +169,27 @@ class Network(Frozen):
         return self._interfaces_by_group.get(group_id, ())
 
     @cached_property
+    def _group_address_runs(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        return {}  # filled per group by `group_address_runs`
+
+    def group_address_runs(self, group_id: str) -> tuple[tuple[int, int], ...]:
+        """The private addresses of the interfaces carrying `group_id`, as sorted merged
+        inclusive integer runs (built once per group and network; a group not in the
+        snapshot has none)."""
+        cache = self._group_address_runs
+        if group_id not in cache:
+            members = self.interfaces_in_group(group_id) if self.get(group_id) is not None else ()
+            values = sorted({int(a) for eni in members for a in eni.addresses})
+            out: list[list[int]] = []
+            for v in values:
+                if out and v == out[-1][1] + 1:
+                    out[-1][1] = v
+                else:
+                    out.append([v, v])
+            cache[group_id] = tuple((a, b) for a, b in out)
+        return cache[group_id]
+
+    @cached_property
     def _subnets_by_vpc(self) -> dict[str, tuple[Subnet, ...]]:
         acc: dict[str, list[Subnet]] = defaultdict(list)
         for s in self.subnets:

@@ -16,13 +16,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path as FsPath
 
 import z3
 
 from netcheck.compile.explore import Explorer
-from netcheck.compile.packet import FIELDS, SymPacket, domain, fresh, reply_of
+from netcheck.compile.packet import (
+    FIELDS,
+    Space,
+    SymPacket,
+    domain,
+    fresh,
+    merge,
+    net_range,
+    reply_of,
+)
 from netcheck.compile.query import (
     accepts,
     destination_constraint,
@@ -297,6 +306,9 @@ class Engine:
         aside? Branches that fail are routing-infeasible and are not explored."""
         return self.ck.sat_with([st.formula() for st in steps if not st.is_filter])
 
+    def _dst_space(self) -> Space | None:
+        return _space(self.req.destination.addresses, self.req.destination.cidrs)
+
     def _targets(self) -> frozenset[str] | None:
         return frozenset(self.req.destination.interface_ids)
 
@@ -324,8 +336,9 @@ class Engine:
                     )
                 )
                 return False
+            known = _known(p0, _space(src.addresses, src.cidrs), self._dst_space())
             paths = Explorer(
-                self.net, self.req.nat_ports, self._targets(), self._feasible
+                self.net, self.req.nat_ports, self._targets(), self._feasible, known
             ).from_origin(src.origin, p0)
             return any(self._forward(k, src, p0, base, i, path) for i, path in enumerate(paths))
         finally:
@@ -390,8 +403,14 @@ class Engine:
         try:
             ck.s.add(is_connection(p0), link)
             if ck.check():
+                # The reply of the unchanged first copy: addresses swapped (`link`).
+                known = (
+                    _known(r0, self._dst_space(), _space(src.addresses, src.cidrs))
+                    if path.final.name == p0.name
+                    else {}
+                )
                 rpaths = Explorer(
-                    self.net, self.req.nat_ports, _reply_targets(src), self._feasible
+                    self.net, self.req.nat_ports, _reply_targets(src), self._feasible, known
                 ).reply_from(path.end, path.sessions, r0)
                 for rp in rpaths:
                     ok = reply_accepts(src, rp.end)
@@ -607,6 +626,28 @@ def _blame(ck: Checker, steps: tuple[Step, ...], j: int | None) -> int | None:
         if steps[k].is_filter and not ck.sat_with([*routing, steps[k].formula()]):
             return k
     return j
+
+
+def _space(addresses: tuple, cidrs: tuple) -> Space | None:
+    """The values an address constrained to `addresses` or `cidrs` can take (as
+    `source_constraint` / `destination_constraint` assert it); None when unconstrained or
+    not plain IPv4."""
+    if not (addresses or cidrs):
+        return None
+    if not all(isinstance(a, IPv4Address) for a in addresses) or not all(
+        isinstance(c, IPv4Network) for c in cidrs
+    ):
+        return None
+    return merge([(int(a), int(a)) for a in addresses] + [net_range(c) for c in cidrs])
+
+
+def _known(p: SymPacket, src: Space | None, dst: Space | None) -> dict[tuple[str, str], Space]:
+    out: dict[tuple[str, str], Space] = {}
+    if src is not None:
+        out[(p.name, "src_ip")] = src
+    if dst is not None:
+        out[(p.name, "dst_ip")] = dst
+    return out
 
 
 def _reply_targets(src: Source) -> frozenset[str]:
