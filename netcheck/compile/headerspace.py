@@ -469,17 +469,22 @@ def security_group_boxes(
     for gid in sorted(group_ids):
         sg = network.get(gid)
         for r in getattr(sg, Direction.INGRESS.value, ()) if sg is not None else ():
+            members: tuple = ()
             if r.cidr is not None:
                 nets = [r.cidr]
             elif r.prefix_list_id is not None:
                 nets = list(getattr(network.get(r.prefix_list_id), "entries", ()))
             else:
-                nets = [IPv4Network(a) for a in group_addresses(network, r.group_id or "")]
+                nets = []
+                members = group_addresses(network, r.group_id or "")
             src = tuple(
                 sorted(
-                    (int(n.network_address), int(n.broadcast_address))
-                    for n in nets
-                    if isinstance(n, IPv4Network)
+                    [
+                        (int(n.network_address), int(n.broadcast_address))
+                        for n in nets
+                        if isinstance(n, IPv4Network)
+                    ]
+                    + ([(int(a), int(a)) for a in members] if not nets else [])
                 )
             )
             if not src:

@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 
+OTHER_PROTOCOLS = ((0, 0), (2, 5), (7, 16), (18, 255))
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -237,6 +240,10 @@ def box_of(
 ) -> tuple[PacketBox, str | None]:
     """The typed box: every dimension clipped to the query's own values (`clips`: the
     addresses and ports the query names; dimensions grow freely outside them)."""
+    clips = dict(clips)
+    if b.protocol_class == "other":
+        # "Every other protocol": the class leaves out ICMP, TCP and UDP.
+        clips["protocol"] = clip(tuple(OTHER_PROTOCOLS), clips.get("protocol"))
     dims = {d: tuple(clip(ivs, clips.get(d))) for d, ivs in b.dims.items()}
     if b.protocol_class == "tcp":
         dims["protocol"] = ((TCP, TCP),)

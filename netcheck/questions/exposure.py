@@ -256,6 +256,7 @@ class _Decomposed:
         )["dst_ip"]
         self.solved = 0
         self.reasons: dict[tuple, str] = {}
+        self.group_boxes: dict[tuple[str, ...], list] = {}
         self.src_ok = _source_space(sources, network)
 
     def applies(self, rep: NetworkInterface) -> bool:
@@ -287,7 +288,10 @@ class _Decomposed:
                 paths.checks,
                 paths.raw_boxes,
             )
-        return intersect_sets(paths, security_group_boxes(self.network, rep.group_ids), self.src_ok)
+        groups = tuple(sorted(rep.group_ids))
+        if groups not in self.group_boxes:
+            self.group_boxes[groups] = security_group_boxes(self.network, groups)
+        return intersect_sets(paths, self.group_boxes[groups], self.src_ok)
 
     def reason(self, rep: NetworkInterface) -> str:
         """Why nothing gets through: the subnet's paths (once per placement), else the

@@ -341,6 +341,14 @@ def intersect_sets(
                 if all(dims.values()) and _meet(dims["src_ip"], src_ok):
                     raw.append(dims)
         out.raw_boxes += len(raw)
+        # Rules overlap, so their boxes may too: drop boxes inside another one.
+        raw = [
+            b
+            for i, b in enumerate(raw)
+            if not any(
+                j != i and _within(b, o) and (not _within(o, b) or j < i) for j, o in enumerate(raw)
+            )
+        ]
         for dims in merge(raw):
             home = next(
                 (a for a in mine if all(_meet(a.dims[d], dims[d]) for d in a.dims)), mine[0]
@@ -368,6 +376,11 @@ def _point(dims: dict[str, IntervalSet], home: BoxValue, src_ok: IntervalSet) ->
         else:
             out[d] = ivs[0][0]
     return out
+
+
+def _within(a: dict[str, IntervalSet], b: dict[str, IntervalSet]) -> bool:
+    """Is box `a` inside box `b`?"""
+    return all(all(any(x <= lo and hi <= y for x, y in b[d]) for lo, hi in a[d]) for d in a)
 
 
 def _has(ivs: IntervalSet, v: int) -> bool:
