@@ -96,8 +96,13 @@ class ExplorerBase:
         self._sg_cache: dict[tuple[tuple[str, ...], str, str], tuple[z3.BoolRef, list[Rule]]] = {}
 
     def ok(self, steps: Steps) -> bool:
-        """May some packet of the query take this branch? (Always, without a checker.)"""
-        return self.feasible is None or self.feasible(steps)
+        """May some packet of the query take this branch? (Always, without a checker.) A
+        routing step whose guard is literally False (decided in Python) answers at once."""
+        if self.feasible is None:
+            return True
+        if any(z3.is_false(st.guard) for st in steps if not st.is_filter):
+            return False
+        return self.feasible(steps)
 
     def space(self, p: SymPacket, field: str) -> Space | None:
         """What `field` of copy `p` can be, if the caller knows (else None)."""

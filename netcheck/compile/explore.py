@@ -191,7 +191,7 @@ class Explorer(Transit):
                 f"route table {s.route_table_id} is not in the snapshot",
                 "UNKNOWN_RESOURCE",
             )
-        choices, nothing = select_route(self.net, table, p)
+        choices, nothing = select_route(self.net, table, p, self.space(p, "dst_ip"))
         out = self.leaf(
             steps,
             table.id,

@@ -17,7 +17,7 @@ from ipaddress import IPv4Network
 
 import z3
 
-from netcheck.compile.packet import SymPacket, ip_in
+from netcheck.compile.packet import Space, SymPacket, decide, ip_in, net_range
 from netcheck.model.network import Network
 from netcheck.model.routing import Route, RouteTable, RouteTargetKind
 from netcheck.model.transit import TransitGatewayRoute
@@ -53,30 +53,54 @@ def route_entries(network: Network, table: RouteTable) -> list[tuple[IPv4Network
 
 
 def _select(
-    entries: list[tuple[IPv4Network, int, int]], p: SymPacket
+    entries: list[tuple[IPv4Network, int, int]], p: SymPacket, space: Space | None = None
 ) -> tuple[dict[int, z3.BoolRef], z3.BoolRef]:
-    """Per route index the "picked by LPM" condition, and the "nothing matches" condition."""
+    """Per route index the "picked by LPM" condition, and the "nothing matches" condition.
+    With `space` (the values `dst_ip` can take, if known) an entry it never matches gets the
+    condition False and adds nothing to later ones; one it always matches leaves False for
+    every later entry (equivalent under the space; every route keeps its condition)."""
     picked: dict[int, list[z3.BoolRef]] = {}
     none_before: list[z3.BoolRef] = []
+    covered = False  # an earlier entry matches every dst_ip of the space
     for cidr, _prio, idx in entries:
+        d = None if space is None else decide(space, *net_range(cidr))
+        if covered or d is False:
+            picked.setdefault(idx, []).append(z3.BoolVal(False))
+            continue
+        if d is True:
+            covered = True
+            picked.setdefault(idx, []).append(
+                z3.And(*none_before) if none_before else z3.BoolVal(True)
+            )
+            continue
         m = ip_in(p.dst_ip, cidr)
         picked.setdefault(idx, []).append(z3.And(*none_before, m) if none_before else m)
         none_before.append(z3.Not(m))
-    sel = {idx: z3.Or(*conds) for idx, conds in picked.items()}
-    nothing = z3.And(*none_before) if none_before else z3.BoolVal(True)
+    sel = {idx: _or(conds) for idx, conds in picked.items()}
+    if covered:
+        nothing: z3.BoolRef = z3.BoolVal(False)
+    else:
+        nothing = z3.And(*none_before) if none_before else z3.BoolVal(True)
     return sel, nothing
 
 
+def _or(conds: list[z3.BoolRef]) -> z3.BoolRef:
+    live = [c for c in conds if not z3.is_false(c)]
+    if len(live) == len(conds):
+        return z3.Or(*conds)
+    return z3.Or(*live) if live else z3.BoolVal(False)
+
+
 def select_route(
-    network: Network, table: RouteTable, p: SymPacket
+    network: Network, table: RouteTable, p: SymPacket, space: Space | None = None
 ) -> tuple[list[tuple[Route, z3.BoolRef]], z3.BoolRef]:
     """Longest-prefix-match route selection in a VPC route table."""
-    sel, nothing = _select(route_entries(network, table), p)
+    sel, nothing = _select(route_entries(network, table), p, space)
     return [(table.routes[i], sel[i]) for i in sorted(sel)], nothing
 
 
 def select_tgw_route(
-    routes: tuple[TransitGatewayRoute, ...], p: SymPacket
+    routes: tuple[TransitGatewayRoute, ...], p: SymPacket, space: Space | None = None
 ) -> tuple[list[tuple[TransitGatewayRoute, z3.BoolRef]], z3.BoolRef]:
     """Longest-prefix-match in a TGW route table; static beats propagated on equal prefix."""
     entries = [
@@ -85,5 +109,5 @@ def select_tgw_route(
         if isinstance(r.destination, IPv4Network)
     ]
     entries.sort(key=lambda e: (-e[0].prefixlen, e[1], e[2]))
-    sel, nothing = _select(entries, p)
+    sel, nothing = _select(entries, p, space)
     return [(routes[i], sel[i]) for i in sorted(sel)], nothing

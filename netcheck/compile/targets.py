@@ -248,7 +248,7 @@ class Targets(ExplorerBase):
         if not tables:
             return self.deliver_in_vpc(vpc_id, None, p, steps, ctx)
         table = tables[0]
-        choices, nothing = select_route(self.net, table, p)
+        choices, nothing = select_route(self.net, table, p, self.space(p, "dst_ip"))
         out = self.leaf(
             steps,
             table.id,

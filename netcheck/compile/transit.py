@@ -100,7 +100,9 @@ class Transit(Targets):
                 "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
                 f"{att.id} is associated with no transit gateway route table",
             )
-        choices, nothing = select_tgw_route(self.net.transit_gateway_routes(table.id), p)
+        choices, nothing = select_tgw_route(
+            self.net.transit_gateway_routes(table.id), p, self.space(p, "dst_ip")
+        )
         bgp = self.net.transit_gateway_unknown_propagations(table.id)
         if bgp:
             # Routes a BGP VPN propagates are not in the snapshot: no known route is unknown.
