@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typer
 
+from netcheck.cli.audit import register as register_audit
 from netcheck.cli.check import register as register_check
 from netcheck.cli.inventory import register as register_inventory
 from netcheck.cli.query import register as register_query
@@ -33,6 +34,7 @@ app = typer.Typer(
 register_inventory(app)
 register_query(app)
 register_check(app)
+register_audit(app)
 
 
 def main() -> None:
