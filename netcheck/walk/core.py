@@ -228,7 +228,8 @@ class WalkerBase:
 
     def route_from(self, subnet: Subnet, *, egress_checked: bool = False) -> None:
         """Route from `subnet`. `egress_checked`: the subnet's outbound NACL has already
-        passed this very packet (TGW egress subnet), so it is not listed twice."""
+        passed this very packet, so it is not listed twice (no caller needs it since a TGW
+        egress subnet is routed like a packet from inside it)."""
         table: RouteTable = self.lookup(subnet.route_table_id, RouteTable, "route table")
         match = longest_prefix_match(self.net, table.routes, self.packet.dst_ip)
         if match is None:
