@@ -45,6 +45,7 @@ from netcheck.model.gateways import (
     VpcEndpointType,
     VpcPeeringConnection,
 )
+from netcheck.model.interfaces import NetworkInterface
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
 from netcheck.model.routing import Route, RouteState, RouteTargetKind
@@ -52,13 +53,33 @@ from netcheck.model.vpc import Subnet, Vpc
 
 
 def public_map(network: Network, vpc_id: str) -> list[tuple[IPv4Address, IPv4Address]]:
-    """(private, public) pairs an IGW of `vpc_id` maps: ENI addresses, then NAT addresses."""
+    """(private, public) pairs an IGW of `vpc_id` maps: ENI addresses, then NAT addresses.
+    Built once per network and VPC (do not modify the list)."""
+    key = ("public_map", vpc_id)
+    if key not in network.derived:
+        network.derived[key] = _public_map(network, vpc_id)
+    out: list[tuple[IPv4Address, IPv4Address]] = network.derived[key]
+    return out
+
+
+def _interfaces_by_vpc(network: Network) -> dict[str, list[NetworkInterface]]:
+    """Interfaces per VPC, sorted by id (built once per network)."""
+    key = "interfaces_by_vpc"
+    if key not in network.derived:
+        acc: dict[str, list[NetworkInterface]] = {}
+        for e in sorted(network.network_interfaces, key=lambda e: e.id):
+            acc.setdefault(e.vpc_id, []).append(e)
+        network.derived[key] = acc
+    out: dict[str, list[NetworkInterface]] = network.derived[key]
+    return out
+
+
+def _public_map(network: Network, vpc_id: str) -> list[tuple[IPv4Address, IPv4Address]]:
     pairs: dict[IPv4Address, IPv4Address] = {}
-    for e in sorted(network.network_interfaces, key=lambda e: e.id):
-        if e.vpc_id == vpc_id:
-            for pa in e.private_addresses:
-                if pa.public_ip is not None:
-                    pairs.setdefault(pa.address, pa.public_ip)
+    for e in _interfaces_by_vpc(network).get(vpc_id, ()):
+        for pa in e.private_addresses:
+            if pa.public_ip is not None:
+                pairs.setdefault(pa.address, pa.public_ip)
     for n in sorted(network.nat_gateways, key=lambda n: n.id):
         if n.vpc_id == vpc_id:
             for a in n.addresses:
@@ -69,7 +90,15 @@ def public_map(network: Network, vpc_id: str) -> list[tuple[IPv4Address, IPv4Add
 
 def public_owners(network: Network) -> list[tuple[IPv4Address, str, IPv4Address]]:
     """(public IP, VPC, private IP) for every public IP of the snapshot; an ENI's mapping
-    wins over a NAT gateway's for the same public IP."""
+    wins over a NAT gateway's for the same public IP. Built once per network (do not modify
+    the list)."""
+    if "public_owners" not in network.derived:
+        network.derived["public_owners"] = _public_owners(network)
+    out: list[tuple[IPv4Address, str, IPv4Address]] = network.derived["public_owners"]
+    return out
+
+
+def _public_owners(network: Network) -> list[tuple[IPv4Address, str, IPv4Address]]:
     owners: dict[IPv4Address, tuple[str, IPv4Address]] = {}
     for e in network.network_interfaces:
         for pa in e.private_addresses:
@@ -223,12 +252,17 @@ class Targets(ExplorerBase):
         about? (A wanted interface, a NAT reversing a reply, or an edge route table.)"""
         if self.targets is None:
             return True
-        if any(gateway_id in t.gateway_ids for t in self.net.route_tables):
+        derived = self.net.derived
+        if "edge_gateways" not in derived:
+            derived["edge_gateways"] = frozenset(
+                g for t in self.net.route_tables for g in t.gateway_ids
+            )
+        if gateway_id in derived["edge_gateways"]:
             return True
         nat_subnets = {x.subnet_id for x in ctx.sessions}
         if any(self.net.subnet(sid).vpc_id == vpc_id for sid in nat_subnets):
             return True
-        return any(self.wanted(e.id) for e in self.net.network_interfaces if e.vpc_id == vpc_id)
+        return any(self.wanted(e.id) for e in _interfaces_by_vpc(self.net).get(vpc_id, ()))
 
     def enter_vpc(
         self, vpc_id: str, gateway_id: str, p: SymPacket, steps: Steps, ctx: Ctx
