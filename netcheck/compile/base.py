@@ -170,7 +170,8 @@ class ExplorerBase:
             )
         key = (acl.id, direction.value, p.name)
         if key not in self._nacl_cache:
-            self._nacl_cache[key] = nacl_check(acl, direction, p)
+            known = {f: v for (name, f), v in self.known.items() if name == p.name}
+            self._nacl_cache[key] = nacl_check(acl, direction, p, known)
         allowed, rules = self._nacl_cache[key]
         return self.step(
             acl.id,

@@ -17,6 +17,7 @@ import z3
 from netcheck.compile.packet import (
     Space,
     SymPacket,
+    decide,
     ip_in,
     ip_in_runs,
     ip_in_space,
@@ -56,6 +57,34 @@ def _protocol_match(
     return z3.And(*parts)
 
 
+def _protocol_decided(
+    protocol: int,
+    port_range: object,
+    icmp_type: int | None,
+    icmp_code: int | None,
+    known: dict[str, Space],
+) -> bool | None:
+    """`_protocol_match` decided in Python from the known protocol / destination port
+    spaces: True (every packet matches), False (none does) or None (build the term)."""
+    if protocol == ALL_PROTOCOLS:
+        return True
+    proto = decide(known.get("protocol"), protocol, protocol)
+    if proto is False:
+        return False
+    if protocol in (TCP, UDP):
+        ports = (
+            True
+            if port_range is None
+            else decide(known.get("dst_port"), port_range.start, port_range.end)  # type: ignore[attr-defined]
+        )
+        if ports is False:
+            return False
+        return True if proto is True and ports is True else None
+    if protocol == ICMP and (icmp_type not in (None, -1) or icmp_code not in (None, -1)):
+        return None
+    return proto
+
+
 def _filter_text(protocol: int, port_range: object, icmp_type: int | None) -> str:
     proto = protocol_name(protocol)
     if protocol in (TCP, UDP) and port_range is not None:
@@ -65,9 +94,27 @@ def _filter_text(protocol: int, port_range: object, icmp_type: int | None) -> st
     return proto
 
 
-def nacl_entry_match(entry: NaclEntry, p: SymPacket) -> z3.BoolRef:
-    """NACL entry matching: ingress on `src_ip`, egress on `dst_ip`."""
+def nacl_entry_match(
+    entry: NaclEntry, p: SymPacket, known: dict[str, Space] | None = None
+) -> z3.BoolRef:
+    """NACL entry matching: ingress on `src_ip`, egress on `dst_ip`. With `known` (field ->
+    the values it can take, if known) the parts it settles are decided in Python: the result
+    is `BoolVal(True/False)` or a term equivalent under those spaces."""
+    field = "src_ip" if entry.direction is Direction.INGRESS else "dst_ip"
     addr = p.src_ip if entry.direction is Direction.INGRESS else p.dst_ip
+    if known:
+        proto = _protocol_decided(
+            entry.protocol, entry.port_range, entry.icmp_type, entry.icmp_code, known
+        )
+        where = ip_in_space(addr, entry.cidr, known.get(field))
+        if proto is False or z3.is_false(where):
+            return z3.BoolVal(False)
+        if proto is True:
+            return where
+        return z3.And(
+            _protocol_match(p, entry.protocol, entry.port_range, entry.icmp_type, entry.icmp_code),
+            where,
+        )
     return z3.And(
         _protocol_match(p, entry.protocol, entry.port_range, entry.icmp_type, entry.icmp_code),
         ip_in(addr, entry.cidr),
@@ -75,17 +122,29 @@ def nacl_entry_match(entry: NaclEntry, p: SymPacket) -> z3.BoolRef:
 
 
 def nacl_check(
-    acl: NetworkAcl, direction: Direction, p: SymPacket
+    acl: NetworkAcl,
+    direction: Direction,
+    p: SymPacket,
+    known: dict[str, Space] | None = None,
 ) -> tuple[z3.BoolRef, list[Rule]]:
     """AWS NACL: entries in increasing rule number, the first match decides, no match is the
     implicit `*` deny. Returns (allowed, rules) where each rule's `cond` is "this entry is
-    the first match" and the final `*` rule decides when no entry matches."""
+    the first match" and the final `*` rule decides when no entry matches. With `known`,
+    an entry no packet of the query matches has cond False and constrains no later entry;
+    after an entry every packet matches, later entries and `*` have cond False."""
     rules: list[Rule] = []
     none_before: list[z3.BoolRef] = []
     allowed: list[z3.BoolRef] = []
+    covered = False
     for entry in acl.ordered(direction):
-        m = nacl_entry_match(entry, p)
-        first = z3.And(*none_before, m) if none_before else m
+        m = z3.BoolVal(False) if covered else nacl_entry_match(entry, p, known)
+        if z3.is_false(m):
+            first = m
+        elif z3.is_true(m):
+            covered = True
+            first = z3.And(*none_before) if none_before else m
+        else:
+            first = z3.And(*none_before, m) if none_before else m
         text = (
             f"{acl.id} {direction.value} rule {entry.rule_text}: {entry.action.value} "
             f"{_filter_text(entry.protocol, entry.port_range, entry.icmp_type)} "
@@ -101,10 +160,14 @@ def nacl_check(
                 allows,
             )
         )
-        if allows:
+        if allows and not z3.is_false(first):
             allowed.append(first)
-        none_before.append(z3.Not(m))
-    default = z3.And(*none_before) if none_before else z3.BoolVal(True)
+        if not z3.is_false(m) and not z3.is_true(m):
+            none_before.append(z3.Not(m))
+    if covered:
+        default = z3.BoolVal(False)
+    else:
+        default = z3.And(*none_before) if none_before else z3.BoolVal(True)
     rules.append(
         Rule(
             f"nacl:{acl.id}:{direction.value}:rule=*",

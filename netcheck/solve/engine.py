@@ -306,6 +306,23 @@ class Engine:
         aside? Branches that fail are routing-infeasible and are not explored."""
         return self.ck.sat_with([st.formula() for st in steps if not st.is_filter])
 
+    def _header(self, reply: bool) -> dict[str, Space]:
+        """Protocol and destination port of the first copy (or of its reply) as the header
+        constraint pins them."""
+        h = self.req.header
+        out: dict[str, Space] = {}
+        k = h.packet
+        proto = k.protocol if k is not None else h.protocol
+        if proto is not None:
+            out["protocol"] = ((proto, proto),)
+        ports = h.src_ports if reply else h.dst_ports
+        if k is not None:
+            port = k.src_port if reply else k.dst_port
+            out["dst_port"] = ((port, port),)
+        elif ports is not None:
+            out["dst_port"] = ((ports.start, ports.end),)
+        return out
+
     def _dst_space(self) -> Space | None:
         return _space(self.req.destination.addresses, self.req.destination.cidrs)
 
@@ -336,7 +353,9 @@ class Engine:
                     )
                 )
                 return False
-            known = _known(p0, _space(src.addresses, src.cidrs), self._dst_space())
+            known = _known(
+                p0, _space(src.addresses, src.cidrs), self._dst_space(), self._header(False)
+            )
             paths = Explorer(
                 self.net, self.req.nat_ports, self._targets(), self._feasible, known
             ).from_origin(src.origin, p0)
@@ -405,7 +424,9 @@ class Engine:
             if ck.check():
                 # The reply of the unchanged first copy: addresses swapped (`link`).
                 known = (
-                    _known(r0, self._dst_space(), _space(src.addresses, src.cidrs))
+                    _known(
+                        r0, self._dst_space(), _space(src.addresses, src.cidrs), self._header(True)
+                    )
                     if path.final.name == p0.name
                     else {}
                 )
@@ -641,8 +662,10 @@ def _space(addresses: tuple, cidrs: tuple) -> Space | None:
     return merge([(int(a), int(a)) for a in addresses] + [net_range(c) for c in cidrs])
 
 
-def _known(p: SymPacket, src: Space | None, dst: Space | None) -> dict[tuple[str, str], Space]:
-    out: dict[tuple[str, str], Space] = {}
+def _known(
+    p: SymPacket, src: Space | None, dst: Space | None, header: dict[str, Space]
+) -> dict[tuple[str, str], Space]:
+    out: dict[tuple[str, str], Space] = {(p.name, f): v for f, v in header.items()}
     if src is not None:
         out[(p.name, "src_ip")] = src
     if dst is not None:
