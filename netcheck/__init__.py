@@ -21,9 +21,12 @@ from netcheck.errors import (
     SnapshotError,
     UnsupportedFeature,
 )
+from netcheck.explain.exposure import Exposure, ResourceExposure, SnapshotDiff
+from netcheck.explain.sets import PacketBox, ReachableSet
 from netcheck.model import Network
 from netcheck.model.packet import Hop, Packet
 from netcheck.policy import CheckResult, Finding, check, load_rules
+from netcheck.questions import diff
 
 __version__ = "0.1.0"
 
@@ -32,22 +35,28 @@ __all__ = [
     "Blocker",
     "CheckResult",
     "Diagnostic",
+    "Exposure",
     "Finding",
     "Hop",
     "InputError",
     "NetcheckError",
     "Network",
     "Packet",
+    "PacketBox",
     "Proof",
     "Query",
     "QueryError",
+    "ReachableSet",
+    "ResourceExposure",
     "Snapshot",
+    "SnapshotDiff",
     "SnapshotError",
     "UnsupportedFeature",
     "Verdict",
     "Witness",
     "__version__",
     "check",
+    "diff",
     "load",
     "load_rules",
 ]

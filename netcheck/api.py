@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from netcheck.errors import Diagnostic, QueryError
 from netcheck.explain.answer import Answer, Blocker, Proof, Query, Verdict, Witness
@@ -24,6 +25,10 @@ from netcheck.model.base import ICMP, TCP, UDP, PortRange
 from netcheck.model.endpoints import Header, resolve_destination, resolve_sources
 from netcheck.model.network import Network
 from netcheck.solve.engine import Request, run
+
+if TYPE_CHECKING:
+    from netcheck.explain.exposure import Exposure
+    from netcheck.explain.sets import ReachableSet
 
 __all__ = [
     "Answer",
@@ -131,6 +136,21 @@ class Snapshot:
             emit_smt2=Path(emit_smt2) if emit_smt2 is not None else None,
         )
         return build_answer(self.network, query, run(req), check=check_witness)
+
+
+    def reachable_set(self, src: str, dst: str, **options: Any) -> ReachableSet:
+        """Every packet from `src` that gets through to `dst`, as exact boxes with a witness
+        each (see `netcheck.questions.reachable_set` for the options)."""
+        from netcheck.questions import reachable_set
+
+        return reachable_set(self, src, dst, **options)
+
+    def exposure(self, origin: str = "internet", **options: Any) -> Exposure:
+        """What every interface-bearing resource exposes to `origin` (see
+        `netcheck.questions.exposure` for the options)."""
+        from netcheck.questions import exposure
+
+        return exposure(self, origin, **options)
 
 
 def load(path: str | Path, *, strict: bool = False, onprem_cidrs: Sequence[str] = ()) -> Snapshot:

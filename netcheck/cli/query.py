@@ -46,6 +46,8 @@ Examples:
 
   netcheck query SNAPSHOT --from 0.0.0.0/0 --to i-0abc --port 22 --expect unreachable
 
+  netcheck query fixtures/three-tier --from internet --to web-1 --all
+
 Exit codes: 0 answered, 1 verdict differs from --expect, 2 bad input, 3 unknown.
 """
 
@@ -62,6 +64,9 @@ def query_command(
     port: str | None = typer.Option(None, "--port", help="Destination port N or range N-M."),
     src_port: str | None = typer.Option(None, "--src-port", help="Source port N or range N-M."),
     one_way: bool = typer.Option(False, "--one-way", help="Check the forward packet only."),
+    all_: bool = typer.Option(
+        False, "--all", help="Print every packet that gets through (boxes) instead of one witness."
+    ),
     all_blockers: bool = typer.Option(
         False, "--all-blockers", help="List every setting that blocks each path, not the first."
     ),
@@ -79,6 +84,24 @@ def query_command(
     timeout: int = typer.Option(30, "--timeout", help="Solver time limit per query, seconds."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
+    if all_:
+        from netcheck.cli.audit import query_all
+
+        query_all(
+            snapshot,
+            src,
+            dst,
+            protocol=protocol,
+            port=port,
+            src_port=src_port,
+            one_way=one_way,
+            output_format=output_format.value,
+            onprem=onprem,
+            strict=strict,
+            timeout=timeout,
+            debug=debug,
+        )
+        return
     from netcheck.api import load
 
     try:
