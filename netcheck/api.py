@@ -137,7 +137,6 @@ class Snapshot:
         )
         return build_answer(self.network, query, run(req), check=check_witness)
 
-
     def reachable_set(self, src: str, dst: str, **options: Any) -> ReachableSet:
         """Every packet from `src` that gets through to `dst`, as exact boxes with a witness
         each (see `netcheck.questions.reachable_set` for the options)."""
