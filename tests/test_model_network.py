@@ -20,3 +20,11 @@ def test_model_copy_rebuilds_lookups():
 def test_round_trip_through_json_is_equal():
     net = Network(vpcs=(_vpc("vpc-1"),))
     assert Network.model_validate_json(net.model_dump_json()) == net
+
+
+def test_walker_keeps_the_same_non_public_ranges_as_the_model():
+    # The walker has its own copy on purpose (independent oracle); both state forwarding.md.
+    from netcheck.model.base import NON_PUBLIC_RANGES
+    from netcheck.walk.match import NON_PUBLIC_RANGES as WALKER_RANGES
+
+    assert tuple(WALKER_RANGES) == NON_PUBLIC_RANGES

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from ipaddress import IPv4Network
 
 import z3
 
@@ -17,6 +16,7 @@ from netcheck.compile.filters import nacl_check, sg_check
 from netcheck.compile.packet import Space, SymPacket, ip_in_any
 from netcheck.compile.steps import End, NatSession, Path, Rule, Step
 from netcheck.errors import UnsupportedFeature
+from netcheck.model.base import NON_PUBLIC_RANGES
 from netcheck.model.filtering import Direction, NetworkAcl, SecurityGroup
 from netcheck.model.interfaces import NetworkInterface
 from netcheck.model.network import Network
@@ -24,20 +24,7 @@ from netcheck.model.packet import DispositionKind
 from netcheck.model.vpc import Subnet
 
 # Not carried by the internet (forwarding.md "On the internet").
-NON_PUBLIC = tuple(
-    IPv4Network(c)
-    for c in (
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
-    )
-)
+NON_PUBLIC = NON_PUBLIC_RANGES
 
 DROP = DispositionKind.DROPPED
 UNKNOWN = DispositionKind.UNKNOWN

@@ -36,6 +36,24 @@ PROTOCOL_NAMES: Final[dict[int, str]] = {
 
 Port = Annotated[int, Field(ge=0, le=65535)]
 
+# Ranges the internet never carries (forwarding.md "On the internet"): RFC 1918, RFC 6598,
+# "this network", loopback, link-local, multicast and reserved. The concrete walker keeps its
+# own copy on purpose (it is the independent oracle); a test keeps the two equal.
+NON_PUBLIC_RANGES: Final = tuple(
+    IPv4Network(c)
+    for c in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+)
+
 
 def protocol_name(number: int) -> str:
     """Readable name of an IP protocol number (`6` -> `tcp`, `47` -> `47`)."""

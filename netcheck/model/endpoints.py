@@ -17,7 +17,7 @@ import difflib
 from ipaddress import IPv4Address, IPv4Network, ip_network
 
 from netcheck.errors import QueryError
-from netcheck.model.base import Frozen, PortRange, Resource
+from netcheck.model.base import NON_PUBLIC_RANGES, Frozen, PortRange, Resource
 from netcheck.model.gateways import (
     InternetGateway,
     NatGateway,
@@ -112,22 +112,8 @@ def _lookup(network: Network, text: str) -> Resource:
     )
 
 
-# Ranges the internet never carries (forwarding.md "On the internet"): a CIDR inside one of
-# them is not an internet source.
-_NOT_INTERNET = tuple(
-    IPv4Network(c)
-    for c in (
-        "0.0.0.0/8",
-        "10.0.0.0/8",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "224.0.0.0/4",
-        "240.0.0.0/4",
-    )
-)
+# A CIDR inside one of the ranges the internet never carries is not an internet source.
+_NOT_INTERNET = NON_PUBLIC_RANGES
 
 
 def _outside(network: Network, cidr: IPv4Network) -> list[Source]:
