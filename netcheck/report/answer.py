@@ -43,7 +43,9 @@ def _hop_table(title: str, hops: Sequence[Hop], start: Packet | None) -> Table:
         if hop.packet_out is not None and hop.packet_out != current:
             current = hop.packet_out
             after = str(hop.packet_out)
-        detail = " ".join(x for x in (after, hop.detail) if x)
+        # Route hops repeat "<table>: <route>" in their detail; the columns already say it.
+        redundant = hop.rule is not None and hop.detail == f"{hop.component_id}: {hop.rule}"
+        detail = " ".join(x for x in (after, "" if redundant else hop.detail) if x)
         action_style = "red" if hop.action == "deny" else ""
         table.add_row(
             str(i),
