@@ -226,9 +226,9 @@ def _opened(network: Network, rep: NetworkInterface) -> Network:
     )
 
 
-def _moved(b: BoxValue, rep: NetworkInterface, m: NetworkInterface) -> BoxValue:
-    """A box of `rep` for `m` (same placement): destination addresses renamed."""
-    amap = _address_map(rep, m)
+def _moved(b: BoxValue, amap: dict[int, int]) -> BoxValue:
+    """A box of one interface for another of the same placement: destination addresses
+    renamed by `amap`."""
     dst = sorted(amap[x] for x in amap if any(lo <= x <= hi for lo, hi in b.dims["dst_ip"]))
     return BoxValue(
         b.protocol_class,
@@ -236,6 +236,40 @@ def _moved(b: BoxValue, rep: NetworkInterface, m: NetworkInterface) -> BoxValue:
         b.witness,
         b.origin,
         b.nat_ports,
+    )
+
+
+def public_placement(e: NetworkInterface, cuts: list[int]) -> tuple:
+    """`placement` restricted to the private addresses that carry a public IP (in order):
+    all the internet can reach of an interface."""
+    shape = tuple(
+        (pa.primary, bisect_right(cuts, int(pa.address)), bisect_right(cuts, int(pa.public_ip)))
+        for pa in e.private_addresses
+        if pa.public_ip is not None
+    )
+    return (e.subnet_id, e.source_dest_check, shape)
+
+
+def _public_map(rep: NetworkInterface, m: NetworkInterface) -> dict[int, int]:
+    """`_address_map` over the addresses with a public IP only (same `public_placement`)."""
+    out: dict[int, int] = {}
+    mine = [pa for pa in rep.private_addresses if pa.public_ip is not None]
+    theirs = [pa for pa in m.private_addresses if pa.public_ip is not None]
+    for a, b in zip(mine, theirs, strict=True):
+        assert a.public_ip is not None and b.public_ip is not None
+        out[int(a.address)] = int(b.address)
+        out[int(a.public_ip)] = int(b.public_ip)
+    return out
+
+
+def _public_only(outcome: SetOutcome, rep: NetworkInterface) -> bool:
+    """Whether every destination of `outcome`'s boxes is an address of `rep` that carries a
+    public IP, or such a public IP (so the boxes carry over by `_public_map`)."""
+    ok = {int(pa.address) for pa in rep.private_addresses if pa.public_ip is not None}
+    ok |= {int(pa.public_ip) for pa in rep.private_addresses if pa.public_ip is not None}
+    other = [int(a) for a in (*rep.addresses, *rep.public_ips) if int(a) not in ok]
+    return not any(
+        lo <= x <= hi for b in outcome.boxes for lo, hi in b.dims["dst_ip"] for x in other
     )
 
 
@@ -257,32 +291,46 @@ class _Decomposed:
         self.solved = 0
         self.reasons: dict[tuple, str] = {}
         self.group_boxes: dict[tuple[str, ...], list] = {}
+        self.unshareable: set[tuple] = set()
         self.src_ok = _source_space(sources, network)
 
     def applies(self, rep: NetworkInterface) -> bool:
         return all(isinstance(self.network.get(g), SecurityGroup) for g in rep.group_ids)
 
+    def key(self, rep: NetworkInterface) -> tuple:
+        """The placement of `rep` for the subnet's paths: from the internet only the
+        addresses with a public IP can be reached (the IGW maps nothing else), so the
+        private-only addresses do not split placements — unless a solved placement showed
+        a box reaching one of its own private-only addresses, then the full placement."""
+        full = placement(rep, self.class_cuts)
+        if rep.owner_kind is InterfaceOwnerKind.NAT_GATEWAY or not rep.public_ips:
+            return full
+        public = ("public", *public_placement(rep, self.class_cuts))
+        return full if public in self.unshareable else public
+
     def outcome(self, rep: NetworkInterface) -> SetOutcome:
-        key = placement(rep, self.class_cuts)
+        key = self.key(rep)
         if key not in self.by_placement:
             opened = _opened(self.network, rep)
-            self.by_placement[key] = (
-                rep,
-                solve_pair(
-                    opened,
-                    self.sources,
-                    _destination(rep),
-                    Header(),
-                    timeout_ms=self.timeout_ms,
-                    cuts=self.cuts,
-                ),
+            solved = solve_pair(
+                opened,
+                self.sources,
+                _destination(rep),
+                Header(),
+                timeout_ms=self.timeout_ms,
+                cuts=self.cuts,
             )
             self.solved += 1
+            if key[0] == "public" and not _public_only(solved, rep):
+                self.unshareable.add(key)
+                key = self.key(rep)
+            self.by_placement[key] = (rep, solved)
         first, paths = self.by_placement[key]
         if first.id != rep.id:
+            amap = _address_map(first, rep) if key[0] != "public" else _public_map(first, rep)
             paths = SetOutcome(
                 paths.status,
-                [_moved(b, first, rep) for b in paths.boxes],
+                [_moved(b, amap) for b in paths.boxes],
                 list(paths.unknown_reasons),
                 paths.reason,
                 paths.checks,
@@ -296,7 +344,8 @@ class _Decomposed:
     def reason(self, rep: NetworkInterface) -> str:
         """Why nothing gets through: the subnet's paths (once per placement), else the
         security groups."""
-        first, paths = self.by_placement[placement(rep, self.class_cuts)]
+        key = self.key(rep)
+        first, paths = self.by_placement[key]
         if paths.status != "complete":
             return f"unknown: {paths.reason}"
         if paths.boxes:
@@ -305,7 +354,6 @@ class _Decomposed:
                 f"security groups of {rep.id} ({groups}) allow none of the packets its subnet "
                 "lets through [ENI_SG_RULES_MISMATCH]"
             )
-        key = placement(rep, self.class_cuts)
         if key not in self.reasons:
             self.reasons[key] = _reason(self.network, self.sources, first, None)
         return self.reasons[key].replace(first.id, rep.id)
