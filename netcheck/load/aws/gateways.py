@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from ipaddress import IPv4Network
+from typing import TypeVar
 
 from netcheck.errors import Severity
 from netcheck.load.aws import keys
@@ -59,24 +60,33 @@ def _attached_vpcs(d: Json, field: str, loc: Loc, ctx: Ctx) -> tuple[str, ...]:
     return tuple(sorted(set(out)))
 
 
-def read_internet_gateways(ctx: Ctx) -> list[InternetGateway]:
+_Gateway = TypeVar("_Gateway", InternetGateway, EgressOnlyInternetGateway)
+
+
+def _read_attached_gateways(
+    ctx: Ctx, key: str, known: frozenset[str], kind: type[_Gateway]
+) -> list[_Gateway]:
+    """Internet and egress-only gateways share one shape: an id and their VPC attachments."""
     out = []
-    for r in ctx.records("InternetGateways"):
-        check_fields(r.data, keys.INTERNET_GATEWAY, r.loc, ctx.c)
+    for r in ctx.records(key):
+        check_fields(r.data, known, r.loc, ctx.c)
         vpcs = _attached_vpcs(r.data, "Attachments", r.loc, ctx)
-        if igw := build(InternetGateway, r.loc, ctx.c, **ctx.common(r), vpc_ids=vpcs):
-            out.append(igw)
+        if gateway := build(kind, r.loc, ctx.c, **ctx.common(r), vpc_ids=vpcs):
+            out.append(gateway)
     return out
+
+
+def read_internet_gateways(ctx: Ctx) -> list[InternetGateway]:
+    return _read_attached_gateways(ctx, "InternetGateways", keys.INTERNET_GATEWAY, InternetGateway)
 
 
 def read_egress_only_internet_gateways(ctx: Ctx) -> list[EgressOnlyInternetGateway]:
-    out = []
-    for r in ctx.records("EgressOnlyInternetGateways"):
-        check_fields(r.data, keys.EGRESS_ONLY_INTERNET_GATEWAY, r.loc, ctx.c)
-        vpcs = _attached_vpcs(r.data, "Attachments", r.loc, ctx)
-        if g := build(EgressOnlyInternetGateway, r.loc, ctx.c, **ctx.common(r), vpc_ids=vpcs):
-            out.append(g)
-    return out
+    return _read_attached_gateways(
+        ctx,
+        "EgressOnlyInternetGateways",
+        keys.EGRESS_ONLY_INTERNET_GATEWAY,
+        EgressOnlyInternetGateway,
+    )
 
 
 def read_nat_gateways(ctx: Ctx) -> list[NatGateway]:
