@@ -1,0 +1,179 @@
+"""Golden answers: the JSON output of `query`, `reachable-set`, `exposure`, `diff` and `check`
+on every fixture, both peer snapshots and the 1,000-interface benchmark estate, recorded so a
+refactoring can prove it changed no answer (issue #8: byte-identical, timing fields aside).
+
+Input: an output folder. Output: one file per command line in that folder (`record`), or a
+report of every file that differs from a recorded folder (`compare`, exit 1 on a difference).
+Each command is run in-process through the real CLI (typer's runner), so what is recorded is
+exactly what a user sees with `--format json`, exit code included. Timing fields (`seconds`,
+`*_s`, `*_ms`) are removed before writing.
+
+Example:
+    python -m benchmarks.golden record /tmp/golden-before
+    python -m benchmarks.golden compare /tmp/golden-before
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+# Paths are relative to the project root (the working directory while recording), so folders
+# recorded in one checkout compare with another.
+FIXTURES = Path("fixtures")
+PEERS = Path("..") / "shared" / "peers" / "batfish-aws"
+HEADERS: tuple[tuple[str, ...], ...] = (
+    ("--protocol", "tcp", "--port", "22"),
+    ("--protocol", "tcp", "--port", "443"),
+    ("--protocol", "tcp", "--port", "3306"),
+    ("--protocol", "udp", "--port", "53"),
+    ("--protocol", "icmp"),
+    ("--protocol", "any"),
+)
+TIMING = ("seconds",)
+
+
+def _strip_timing(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _strip_timing(v)
+            for k, v in value.items()
+            if k not in TIMING and not k.endswith(("_s", "_ms"))
+        }
+    if isinstance(value, list):
+        return [_strip_timing(v) for v in value]
+    return value
+
+
+def snapshots(estate_size: int) -> list[tuple[str, Path]]:
+    out = [
+        (f"fixture-{p.name}", p) for p in sorted(FIXTURES.iterdir()) if (p / "Vpcs.json").exists()
+    ]
+    out += [
+        (f"policy-{p.name}", p / "snapshot.json")
+        for p in sorted((FIXTURES / "policy").iterdir())
+        if (p / "snapshot.json").exists()
+    ]
+    if PEERS.is_dir():
+        out += [(f"peer-{p.name}", p) for p in sorted(PEERS.iterdir()) if p.is_dir()]
+    if estate_size:
+        from benchmarks.exposure import estate
+
+        out.append((f"estate-{estate_size}", estate(Path("benchmarks") / "out", estate_size, 1)))
+    return out
+
+
+def endpoints(path: Path, limit: int) -> list[str]:
+    """`internet`, every instance and RDS instance, then interfaces (a fixed sample when more
+    than `limit`)."""
+    import netcheck
+
+    net = netcheck.load(path).network
+    ids = sorted(i.id for i in net.instances) + sorted(r.id for r in net.db_instances)
+    enis = sorted(e.id for e in net.network_interfaces)
+    ids += [e for e in enis if e not in ids]
+    if len(ids) > limit:
+        ids = sorted(random.Random(7).sample(ids, limit))
+    return ["internet", *ids]
+
+
+def commands(estate_size: int) -> Iterator[tuple[str, list[str]]]:
+    snaps = snapshots(estate_size)
+    for name, path in snaps:
+        big = name.startswith("estate")
+        eps = endpoints(path, 6 if big else 8)
+        pairs = [(a, b) for a in eps for b in eps if a != b]
+        if big:
+            pairs = random.Random(11).sample(pairs, 12)
+        for a, b in pairs:
+            for h in HEADERS[: 2 if big else len(HEADERS)]:
+                yield (
+                    f"{name}/query/{a}--{b}--{'-'.join(h[1:])}",
+                    ["query", str(path), "--from", a, "--to", b, *h, "--format", "json"],
+                )
+        for a, b in pairs[: 4 if big else 12]:
+            yield (
+                f"{name}/reachable-set/{a}--{b}",
+                ["reachable-set", str(path), "--from", a, "--to", b, "--format", "json"],
+            )
+        for origin in ("internet", "10.0.0.0/8"):
+            yield (
+                f"{name}/exposure/{origin.replace('/', '_')}",
+                ["exposure", str(path), "--from", origin, "--format", "json"],
+            )
+        yield f"{name}/check", ["check", str(path), "--format", "json"]
+    policy = {n: p for n, p in snaps if n.startswith("policy-")}
+    base = policy.get("policy-clean")
+    if base is not None:
+        for n, p in policy.items():
+            if n != "policy-clean":
+                yield f"diff/clean--{n}", ["diff", str(base), str(p), "--format", "json"]
+                yield f"diff/{n}--clean", ["diff", str(p), str(base), "--format", "json"]
+
+
+def run(args: list[str]) -> str:
+    from typer.testing import CliRunner
+
+    from netcheck.cli import app
+
+    result = CliRunner().invoke(app, args, catch_exceptions=True)
+    text = result.stdout
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        text += f"\nEXCEPTION {type(result.exception).__name__}: {result.exception}"
+    try:
+        body = json.dumps(_strip_timing(json.loads(text)), indent=1, sort_keys=False)
+    except json.JSONDecodeError:
+        body = text
+    return f"exit {result.exit_code}\n{body}\n"
+
+
+def _file(out: Path, key: str) -> Path:
+    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+    safe = key.replace("/", "__").replace(":", "_")[:150]
+    return out / f"{safe}.{digest}.txt"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.golden", description=__doc__)
+    parser.add_argument("mode", choices=("record", "compare"))
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--estate", type=int, default=1000, help="estate size (0: none)")
+    parser.add_argument("--only", default="", help="run only keys containing this text")
+    opts = parser.parse_args(argv)
+    opts.folder = opts.folder.resolve()
+    os.chdir(ROOT)
+    opts.folder.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    differ: list[str] = []
+    count = 0
+    for key, args in commands(opts.estate):
+        if opts.only and opts.only not in key:
+            continue
+        count += 1
+        text = f"$ netcheck {' '.join(args)}\n" + run(args)
+        target = _file(opts.folder, key)
+        if opts.mode == "record":
+            target.write_text(text)
+        elif not target.exists() or target.read_text() != text:
+            differ.append(key)
+            (opts.folder / "differ").mkdir(exist_ok=True)
+            _file(opts.folder / "differ", key).write_text(text)
+        if count % 200 == 0:
+            print(f"{count} commands, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    print(f"{count} commands in {time.perf_counter() - t0:.0f} s; {len(differ)} differ")
+    for key in differ:
+        print(f"DIFFERS: {key}")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
