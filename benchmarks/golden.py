@@ -21,6 +21,7 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     opts.folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     differ: list[str] = []
+    differ_dir: Path | None = None  # the new outputs of the keys that differ
     count = 0
     for key, args in commands(opts.estate):
         if opts.only and opts.only not in key:
@@ -165,13 +167,16 @@ def main(argv: list[str] | None = None) -> int:
             target.write_text(text)
         elif not target.exists() or target.read_text() != text:
             differ.append(key)
-            (opts.folder / "differ").mkdir(exist_ok=True)
-            _file(opts.folder / "differ", key).write_text(text)
+            if differ_dir is None:
+                differ_dir = Path(tempfile.mkdtemp(prefix="golden-differ-"))
+            _file(differ_dir, key).write_text(text)
         if count % 200 == 0:
             print(f"{count} commands, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     print(f"{count} commands in {time.perf_counter() - t0:.0f} s; {len(differ)} differ")
     for key in differ:
         print(f"DIFFERS: {key}")
+    if differ_dir is not None:
+        print(f"their new outputs: {differ_dir} (diff them against {opts.folder})")
     return 1 if differ else 0
 
 
