@@ -6,7 +6,7 @@ Input: a snapshot folder, a query count and a seed. Output: one JSON object (std
 Phases, in order, each timed with `time.perf_counter`:
   (a) `json_load_s`: plain `json.load` of every `*.json` file (median of 3 runs; run first, so
       the files are in the OS cache for every later phase too);
-  (b) `load_s`: `netcheck.load.load_snapshot(path)` (the AWS loader, JSON to `model.Network`);
+  (b) `load_s`: `netcheck.inputs.load_snapshot(path)` (the AWS loader, JSON to `model.Network`);
   (c) `compile_s`: an explicit `Snapshot.compile()`/`prepare()` when the API has one; else
       (netcheck today builds Z3 constraints per query) the first, cold query `cold_query_s`,
       which also builds the network's lazy lookup tables;
@@ -97,7 +97,7 @@ def _severity(d: Any) -> str:
 def measure(folder: Path, queries: int, seed: int, profile_dir: Path | None) -> dict[str, Any]:
     # Imported here, by name: the runner process never imports netcheck, and the benchmark
     # depends only on the two public entry points.
-    load_snapshot = importlib.import_module("netcheck.load").load_snapshot
+    load_snapshot = importlib.import_module("netcheck.inputs").load_snapshot
     api = importlib.import_module("netcheck.api")
 
     result: dict[str, Any] = {"snapshot": str(folder), "queries": queries, "seed": seed}

@@ -8,10 +8,6 @@
 The public API is exactly `__all__` (guarded by a test); everything else is internal.
 """
 
-# The loader package `netcheck.load` shares its name with the function `netcheck.load`. Import
-# the package first: Python binds a submodule on its parent when it is first imported, so doing
-# it here, before the function is bound, keeps `netcheck.load` the function for good.
-import netcheck.load as _loader_package  # noqa: F401  (imported for its side effect)
 from netcheck.api import Answer, Blocker, Proof, Query, Snapshot, Verdict, Witness, load
 from netcheck.errors import (
     Diagnostic,

@@ -154,7 +154,7 @@ class Snapshot:
 
 def load(path: str | Path, *, strict: bool = False, onprem_cidrs: Sequence[str] = ()) -> Snapshot:
     """Load a snapshot (raises `SnapshotError` with every problem found)."""
-    from netcheck.load import load_snapshot
+    from netcheck.inputs import load_snapshot
 
     result = load_snapshot(path, strict=strict, onprem_cidrs=onprem_cidrs)
     return Snapshot(result.network, result.diagnostics)

@@ -112,9 +112,9 @@ def test_estate_has_the_promised_shape(estate: Path) -> None:
 
 
 def test_loader_reads_the_estate_without_errors(estate: Path) -> None:
-    load = pytest.importorskip("netcheck.load", reason="the AWS loader is not in this tree yet")
+    load = pytest.importorskip("netcheck.inputs", reason="the AWS loader is not in this tree yet")
     if not hasattr(load, "load_snapshot"):
-        pytest.skip("netcheck.load has no load_snapshot yet")
+        pytest.skip("netcheck.inputs has no load_snapshot yet")
     result = load.load_snapshot(estate)
     errors = [d for d in result.diagnostics if "error" in str(getattr(d, "severity", "")).lower()]
     assert errors == []

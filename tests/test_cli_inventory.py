@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from netcheck.cli import app
-from netcheck.load import load_snapshot
+from netcheck.inputs import load_snapshot
 from netcheck.model import Network
 
 DATA = Path(__file__).parent / "data"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from netcheck.errors import Diagnostic, Severity, SnapshotError
-from netcheck.load import LoadResult, load_snapshot
+from netcheck.inputs import LoadResult, load_snapshot
 
 DATA = Path(__file__).parent / "data"
 KITCHEN_SINK = DATA / "kitchen-sink.json"
@@ -301,7 +301,7 @@ def test_truncated_output_is_a_warning(tmp_path):
 
 
 def test_netcheck_json_validation_errors_have_paths_and_ids(tmp_path):
-    from netcheck.load import dumps_network
+    from netcheck.inputs import dumps_network
 
     doc = json.loads(dumps_network(load_snapshot(KITCHEN_SINK).network))
     doc["subnets"][1]["cidr_block"] = "10.0.2.0/99"
@@ -314,7 +314,7 @@ def test_netcheck_json_validation_errors_have_paths_and_ids(tmp_path):
 
 
 def test_netcheck_json_dangling_references_and_duplicates(tmp_path):
-    from netcheck.load import dumps_network
+    from netcheck.inputs import dumps_network
 
     doc = json.loads(dumps_network(load_snapshot(KITCHEN_SINK).network))
     doc["subnets"][0]["route_table_id"] = "rtb-0gone"

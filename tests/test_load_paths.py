@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from netcheck.errors import Severity, SnapshotError
-from netcheck.load import dumps_network, load_snapshot
+from netcheck.inputs import dumps_network, load_snapshot
 from netcheck.model import (
     SCHEMA_VERSION,
     InterfaceOwnerKind,

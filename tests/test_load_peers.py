@@ -7,7 +7,7 @@ from ipaddress import IPv4Address, IPv4Network
 import pytest
 
 from netcheck.errors import Severity
-from netcheck.load import load_snapshot
+from netcheck.inputs import load_snapshot
 from netcheck.model import (
     ICMP,
     TCP,

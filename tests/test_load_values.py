@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from netcheck.errors import Severity
-from netcheck.load.aws.interfaces import owner_of
-from netcheck.load.diagnostics import Collector, Loc
-from netcheck.load.files import ACCOUNT_RE, REGION_RE
-from netcheck.load.values import cidr4, port_range, protocol
+from netcheck.inputs.aws.interfaces import owner_of
+from netcheck.inputs.diagnostics import Collector, Loc
+from netcheck.inputs.files import ACCOUNT_RE, REGION_RE
+from netcheck.inputs.values import cidr4, port_range, protocol
 from netcheck.model import InterfaceOwnerKind as Kind
 
 LOC = Loc("f.json", "$.X[0]", "x-1")

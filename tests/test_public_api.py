@@ -1,5 +1,7 @@
 """The public API is a deliberate, sorted list; adding or removing a name is a decision."""
 
+import pytest
+
 import netcheck
 
 EXPECTED = [
@@ -45,12 +47,14 @@ def test_every_exported_name_exists():
 
 
 def test_load_stays_the_function_after_the_loader_package_is_used(tmp_path):
-    # Regression: importing netcheck.load (the package) used to replace netcheck.load (the
-    # function) after the first call.
-    from netcheck.load import load_snapshot  # noqa: F401
-
-    assert callable(netcheck.load)
+    # Regression: the loader package used to be called `netcheck.load` and importing it
+    # replaced `netcheck.load` (the function). It is `netcheck.inputs` now: no clash left.
     import importlib
 
-    importlib.import_module("netcheck.load")
+    from netcheck.inputs import load_snapshot  # noqa: F401
+
     assert callable(netcheck.load)
+    importlib.import_module("netcheck.inputs")
+    assert callable(netcheck.load)
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("netcheck.load")

@@ -10,7 +10,7 @@ from ipaddress import ip_address
 
 import pytest
 
-from netcheck.load import load_snapshot
+from netcheck.inputs import load_snapshot
 from netcheck.model import Network, SecurityGroup
 from netcheck.model.packet import DispositionKind, Origin, OriginKind, Packet
 from netcheck.walk import Trace, walk, walk_connection

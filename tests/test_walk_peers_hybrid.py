@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from strategies import ONPREM, from_eni, tcp
 
-from netcheck.load import load_snapshot
+from netcheck.inputs import load_snapshot
 from netcheck.model import Network
 from netcheck.model.packet import DispositionKind
 from netcheck.walk import walk, walk_connection

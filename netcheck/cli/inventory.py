@@ -20,7 +20,7 @@ from rich.console import Console
 
 from netcheck.cli.common import ExitCode, err_console, fail, print_diagnostics
 from netcheck.errors import Diagnostic, NetcheckError, Severity, SnapshotError
-from netcheck.load import LoadResult, dumps_network, load_snapshot
+from netcheck.inputs import LoadResult, dumps_network, load_snapshot
 from netcheck.model import Network
 from netcheck.report.inventory import print_inventory, summary_line, validation_json
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from netcheck.load.aws import keys
-from netcheck.load.aws.context import Ctx
-from netcheck.load.diagnostics import Loc
-from netcheck.load.values import (
+from netcheck.inputs.aws import keys
+from netcheck.inputs.aws.context import Ctx
+from netcheck.inputs.diagnostics import Loc
+from netcheck.inputs.values import (
     Json,
     build,
     check_fields,

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from netcheck.load.diagnostics import Collector, Loc
+from netcheck.inputs.diagnostics import Collector, Loc
 from netcheck.model import ALL_PROTOCOLS, ICMP, ICMPV6, TCP, UDP, PortRange
 
 Json = dict[str, Any]

@@ -18,10 +18,10 @@ from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
 from netcheck.errors import Severity
-from netcheck.load.aws import keys
-from netcheck.load.aws.context import Ctx, Raw
-from netcheck.load.diagnostics import Loc
-from netcheck.load.values import (
+from netcheck.inputs.aws import keys
+from netcheck.inputs.aws.context import Ctx, Raw
+from netcheck.inputs.diagnostics import Loc
+from netcheck.inputs.values import (
     Json,
     build,
     check_fields,

@@ -6,11 +6,11 @@ or netcheck's own JSON. Output: `LoadResult(network, diagnostics)`; an unusable 
 raises `SnapshotError` carrying every problem found (file, JSON path, resource id).
 AWS key spellings live only in this package. Formats: docs/formats.md.
 
-    >>> from netcheck.load import load_snapshot
+    >>> from netcheck.inputs import load_snapshot
     >>> net = load_snapshot("fixtures/three-tier").network   # doctest: +SKIP
 """
 
-from netcheck.load.native import dumps_network, is_native
-from netcheck.load.snapshot import LoadResult, load_snapshot
+from netcheck.inputs.native import dumps_network, is_native
+from netcheck.inputs.snapshot import LoadResult, load_snapshot
 
 __all__ = ["LoadResult", "dumps_network", "is_native", "load_snapshot"]

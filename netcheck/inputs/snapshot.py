@@ -15,11 +15,11 @@ from ipaddress import ip_network
 from pathlib import Path
 
 from netcheck.errors import Diagnostic, Severity, SnapshotError
-from netcheck.load.aws.build import build_network
-from netcheck.load.diagnostics import Collector, Loc
-from netcheck.load.files import read_files
-from netcheck.load.native import is_native, read_native
-from netcheck.load.values import net_key
+from netcheck.inputs.aws.build import build_network
+from netcheck.inputs.diagnostics import Collector, Loc
+from netcheck.inputs.files import read_files
+from netcheck.inputs.native import is_native, read_native
+from netcheck.inputs.values import net_key
 from netcheck.model import IPNetwork, Network
 
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from netcheck.load.aws.keys import NATIVE_MARKERS
-from netcheck.load.diagnostics import Collector, Loc
-from netcheck.load.files import SourceFile
+from netcheck.inputs.aws.keys import NATIVE_MARKERS
+from netcheck.inputs.diagnostics import Collector, Loc
+from netcheck.inputs.files import SourceFile
 from netcheck.model import SCHEMA_VERSION, Network, Resource
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netcheck.errors import Severity
-from netcheck.load.diagnostics import Collector, Loc
-from netcheck.load.values import Json, tags
+from netcheck.inputs.diagnostics import Collector, Loc
+from netcheck.inputs.values import Json, tags
 
 
 @dataclass

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from netcheck.load.aws import gateways, interfaces, keys, security, transit, vpc
-from netcheck.load.aws.context import Ctx, Raw
-from netcheck.load.diagnostics import Collector, Loc
-from netcheck.load.files import SourceFile
-from netcheck.load.values import check_fields
+from netcheck.inputs.aws import gateways, interfaces, keys, security, transit, vpc
+from netcheck.inputs.aws.context import Ctx, Raw
+from netcheck.inputs.diagnostics import Collector, Loc
+from netcheck.inputs.files import SourceFile
+from netcheck.inputs.values import check_fields
 from netcheck.model import (
     IPNetwork,
     Network,
