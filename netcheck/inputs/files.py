@@ -1,8 +1,9 @@
 """Finding and decoding the JSON files of a snapshot.
 
-Input: a path (a folder searched recursively, or one JSON file). Output: `SourceFile`s in a
-deterministic order (sorted by relative path), each with the account and region its folders
-name, and the decoded JSON; unreadable files become diagnostics (file, line, column).
+Input: a path (a folder searched recursively, or one JSON file), or a document already in
+memory. Output: `SourceFile`s in a deterministic order (sorted by relative path), each with the
+account and region its folders name, and the decoded JSON; unreadable files become diagnostics
+(file, line, column). A document in memory is one `SourceFile` named `MEMORY`.
 
 Layout rules (docs/formats.md): a folder named like an AWS account (12 digits) or a region
 (`us-east-2`) anywhere below the root sets `account` / `region` for the files under it. A
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from netcheck.inputs.diagnostics import Collector, Loc
 ACCOUNT_RE = re.compile(r"^\d{12}$")
 REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 BATFISH_AWS_DIR = "aws_configs"
+# The file name diagnostics give a document passed in memory.
+MEMORY = "<memory>"
 
 
 @dataclass(frozen=True)
@@ -110,3 +114,11 @@ def read_files(path: Path, c: Collector) -> list[SourceFile]:
             account, region = _layout(parts[:-1])
             out.append(SourceFile(name, data, account, region))
     return out
+
+
+def read_sources(source: Path | Mapping[str, Any], c: Collector) -> list[SourceFile]:
+    """The documents of a snapshot: the files at a path, or one document in memory (a dict
+    of describe-* keys, or netcheck JSON) as a collector would hand it over."""
+    if isinstance(source, Mapping):
+        return [SourceFile(MEMORY, dict(source))]
+    return read_files(source, c)

@@ -1,7 +1,8 @@
 """netcheck's own JSON: `Network.model_dump(mode="json")`, with a top-level `schema_version`.
 
-Input: a decoded JSON file holding `schema_version` and `vpcs`. Output: a validated `Network`
-(or diagnostics with JSON paths such as `$.subnets[3].cidr_block` and the resource id).
+Input: a decoded JSON file holding `schema_version` and `vpcs`. Output: a `Draft` of the
+validated network for the shared passes (or diagnostics with JSON paths such as
+`$.subnets[3].cidr_block` and the resource id).
 Writing is `dumps_network`; `load(dump(n)) == n` holds exactly.
 """
 
@@ -12,8 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from netcheck.errors import Severity
 from netcheck.inputs.aws.keys import NATIVE_MARKERS
 from netcheck.inputs.diagnostics import Collector, Loc
+from netcheck.inputs.draft import COLLECTIONS, Draft, Reference
 from netcheck.inputs.files import SourceFile
 from netcheck.model import SCHEMA_VERSION, Network, Resource
 
@@ -45,7 +48,11 @@ def _where(data: Any, loc: tuple[int | str, ...]) -> tuple[str, str | None]:
     return path, rid
 
 
-def read_native(f: SourceFile, c: Collector) -> Network | None:
+def read_native(files: list[SourceFile], c: Collector) -> Draft | None:
+    """The netcheck JSON reader (one file: `Format.alone`). Its references — the ones a
+    consumer relies on: subnet -> VPC, route table, ACL; interface -> subnet, VPC; route
+    table and ACL -> VPC — are errors, with no "did you mean"."""
+    (f,) = files
     data = f.data
     version = data.get("schema_version")
     if version != SCHEMA_VERSION:
@@ -66,40 +73,38 @@ def read_native(f: SourceFile, c: Collector) -> Network | None:
             seen.add(key)
             c.error(f"{err['msg']}", Loc(f.name, path, rid))
         return None
-    _check_native(network, f.name, c)
-    return network
+    references = [
+        Reference(
+            getattr(res, attr),
+            Loc(f.name, f"$.{field}[{i}].{attr}", res.id),
+            what,
+            Severity.ERROR,
+            suggest=False,
+        )
+        for field, attr, what in _REFERENCES
+        for i, res in enumerate(getattr(network, field))
+    ]
+    name = f.name
 
+    def locate(field: str, index: int, resource: Resource) -> Loc:
+        return Loc(name, f"$.{field}[{index}]", resource.id)
 
-def _check_native(network: Network, name: str, c: Collector) -> None:
-    """Duplicate ids and references a consumer relies on (subnet -> VPC, route table, ACL)."""
-    where: dict[str, str] = {}
-    for field in Network.model_fields:
-        value = getattr(network, field)
-        if not (isinstance(value, tuple) and value and isinstance(value[0], Resource)):
-            continue
-        for i, res in enumerate(value):
-            path = f"$.{field}[{i}]"
-            if res.id in where:
-                c.error(
-                    f"duplicate id {res.id}: also defined at {where[res.id]}",
-                    Loc(name, path, res.id),
-                )
-            else:
-                where[res.id] = path
-    refs = (
-        ("subnets", "vpc_id", "VPC"),
-        ("subnets", "route_table_id", "route table"),
-        ("subnets", "network_acl_id", "network ACL"),
-        ("network_interfaces", "subnet_id", "subnet"),
-        ("network_interfaces", "vpc_id", "VPC"),
-        ("route_tables", "vpc_id", "VPC"),
-        ("network_acls", "vpc_id", "VPC"),
+    return Draft(
+        {field: list(getattr(network, field)) for field in COLLECTIONS},
+        references=references,
+        locate=locate,
+        cite_file=False,
+        settings={k: getattr(network, k) for k in Network.model_fields if k not in COLLECTIONS},
+        sort_by_id=False,
     )
-    for field, attr, what in refs:
-        for i, res in enumerate(getattr(network, field)):
-            ref = getattr(res, attr)
-            if ref not in where:
-                c.error(
-                    f"{what} {ref} is not in the snapshot",
-                    Loc(name, f"$.{field}[{i}].{attr}", res.id),
-                )
+
+
+_REFERENCES = (
+    ("subnets", "vpc_id", "VPC"),
+    ("subnets", "route_table_id", "route table"),
+    ("subnets", "network_acl_id", "network ACL"),
+    ("network_interfaces", "subnet_id", "subnet"),
+    ("network_interfaces", "vpc_id", "VPC"),
+    ("route_tables", "vpc_id", "VPC"),
+    ("network_acls", "vpc_id", "VPC"),
+)

@@ -1,24 +1,30 @@
 """`load_snapshot`: the one entry point of the load stage.
 
-Input: a path (folder of describe-* JSON, one multi-key JSON file, or netcheck JSON), strict
-mode, user-declared on-prem ranges. Output: `LoadResult(network, diagnostics)`, or
-`SnapshotError` carrying every diagnostic when the snapshot is unusable.
+Input: a path (folder of describe-* JSON, one multi-key JSON file, or netcheck JSON) or such a
+document in memory, strict mode, user-declared on-prem ranges. Output:
+`LoadResult(network, diagnostics)`, or `SnapshotError` carrying every diagnostic when the
+snapshot is unusable.
+
+The steps: decode the documents (`files`), pick their format (`formats.FORMATS`), let its
+reader build a `Draft`, run the shared `passes.PASSES`, `assemble` the `Network`.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from ipaddress import ip_network
 from pathlib import Path
+from typing import Any
 
 from netcheck.errors import Diagnostic, Severity, SnapshotError
-from netcheck.inputs.aws.build import build_network
 from netcheck.inputs.diagnostics import Collector, Loc
-from netcheck.inputs.files import read_files
-from netcheck.inputs.native import is_native, read_native
+from netcheck.inputs.draft import assemble
+from netcheck.inputs.files import MEMORY, read_sources
+from netcheck.inputs.formats import FORMATS, Format, choose_format
+from netcheck.inputs.passes import run_passes
 from netcheck.inputs.values import net_key
 from netcheck.model import IPNetwork, Network
 
@@ -62,37 +68,58 @@ def _gc_paused() -> Iterator[None]:
 
 
 def load_snapshot(
-    path: str | Path, *, strict: bool = False, onprem_cidrs: Sequence[str] = ()
+    source: str | Path | Mapping[str, Any],
+    *,
+    strict: bool = False,
+    onprem_cidrs: Sequence[str] = (),
+    formats: Sequence[Format] = FORMATS,
 ) -> LoadResult:
-    """Load a snapshot into a `Network`.
+    """Load a snapshot into a `Network`: a path, or a document in memory (diagnostics then
+    name the file `<memory>`).
 
     >>> result = load_snapshot("fixtures/three-tier")          # doctest: +SKIP
     >>> len(result.network.vpcs), [str(d) for d in result.diagnostics]  # doctest: +SKIP
+    >>> load_snapshot({"Vpcs": [...], "Subnets": [...]})          # doctest: +SKIP
 
     Raises `SnapshotError` (with all diagnostics) when any error was found, or, with
     `strict=True`, any warning.
     """
+    root = source if isinstance(source, Mapping) else Path(source)
     with _gc_paused():
-        return _load(Path(path), strict=strict, onprem_cidrs=onprem_cidrs)
+        return _load(root, strict=strict, onprem_cidrs=onprem_cidrs, formats=formats)
 
 
-def _load(root: Path, *, strict: bool, onprem_cidrs: Sequence[str]) -> LoadResult:
+def _read(
+    root: Path | Mapping[str, Any],
+    onprem: tuple[IPNetwork, ...],
+    c: Collector,
+    formats: Sequence[Format],
+) -> Network | None:
+    chosen = choose_format(read_sources(root, c), c, formats)
+    if chosen is None:
+        return None
+    fmt, files = chosen
+    draft = fmt.read(files, c)
+    if draft is None:
+        return None
+    draft.settings.setdefault("source", MEMORY if isinstance(root, Mapping) else str(root))
+    if onprem:
+        # The user's ranges join the ones the input declares (netcheck JSON keeps its own).
+        declared = draft.settings.get("onprem_cidrs", ())
+        draft.settings["onprem_cidrs"] = tuple(sorted(set(declared) | set(onprem), key=net_key))
+    return assemble(run_passes(draft, c), c)
+
+
+def _load(
+    root: Path | Mapping[str, Any],
+    *,
+    strict: bool,
+    onprem_cidrs: Sequence[str],
+    formats: Sequence[Format],
+) -> LoadResult:
     c = Collector()
     onprem = _onprem(onprem_cidrs, c)
-    files = read_files(root, c)
-    network: Network | None = None
-    native = [f for f in files if is_native(f.data)]
-    if native and len(files) > 1:
-        for f in native:
-            c.error("netcheck JSON cannot be mixed with other files; load it on its own", f.loc)
-    elif native:
-        network = read_native(native[0], c)
-        if network is not None and onprem:
-            merged = tuple(sorted(set(network.onprem_cidrs) | set(onprem), key=net_key))
-            fields = {name: getattr(network, name) for name in Network.model_fields}
-            network = Network(**(fields | {"onprem_cidrs": merged}))
-    elif files:
-        network = build_network(files, c, source=str(root), onprem=onprem)
+    network = _read(root, onprem, c, formats)
     diagnostics = c.sorted()
     if strict:
         diagnostics = tuple(
@@ -104,8 +131,9 @@ def _load(root: Path, *, strict: bool, onprem_cidrs: Sequence[str]) -> LoadResul
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors or network is None:
         n = len(errors)
+        name = MEMORY if isinstance(root, Mapping) else root
         raise SnapshotError(
-            f"snapshot {root} is not usable: {n} error{'s' if n != 1 else ''}"
+            f"snapshot {name} is not usable: {n} error{'s' if n != 1 else ''}"
             + (" (--strict: warnings count as errors)" if strict else ""),
             diagnostics,
         )

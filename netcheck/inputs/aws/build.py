@@ -1,29 +1,20 @@
-"""Reading a whole AWS snapshot: recognise each file's keys, collect records, check duplicate
-ids, build every model object in dependency order, check references, assemble `Network`.
+"""Reading a whole AWS snapshot: recognise each file's keys, collect records, keep one record
+per id, build every model object in dependency order.
 
-Input: decoded `SourceFile`s. Output: `Network` (collections sorted by id) and diagnostics in
-the `Collector`.
+Input: decoded `SourceFile`s. Output: a `Draft` (model objects, the references seen, the ids
+read, the resources left out) for the shared passes, and diagnostics in the `Collector`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from netcheck.inputs.aws import gateways, interfaces, keys, security, transit, vpc
 from netcheck.inputs.aws.context import Ctx, Raw
 from netcheck.inputs.diagnostics import Collector, Loc
+from netcheck.inputs.draft import Draft
 from netcheck.inputs.files import SourceFile
 from netcheck.inputs.values import check_fields
-from netcheck.model import (
-    IPNetwork,
-    Network,
-    Resource,
-    RouteTable,
-    RouteTargetKind,
-    VpcEndpoint,
-    VpcEndpointType,
-)
 
 # Ids that legitimately appear in two files: both sides of a cross-region connection.
 _SHARED_KEYS = ("VpcPeeringConnections", "TransitGatewayAttachments")
@@ -138,33 +129,9 @@ def check_duplicates(ctx: Ctx) -> None:
         ctx.raw[key] = kept
 
 
-def _refine_endpoint_routes(
-    tables: list[RouteTable], endpoints: list[VpcEndpoint]
-) -> list[RouteTable]:
-    """A route to a Gateway Load Balancer endpoint uses `GatewayId: vpce-…` like a gateway
-    endpoint; tell them apart by the endpoint's type."""
-    gwlbe = {e.id for e in endpoints if e.endpoint_type is VpcEndpointType.GATEWAY_LOAD_BALANCER}
-    if not gwlbe:
-        return tables
-    out = []
-    for t in tables:
-        routes = tuple(
-            r.model_copy(update={"target_kind": RouteTargetKind.GATEWAY_LOAD_BALANCER_ENDPOINT})
-            if r.target_kind is RouteTargetKind.GATEWAY_ENDPOINT and r.target_id in gwlbe
-            else r
-            for r in t.routes
-        )
-        out.append(t.model_copy(update={"routes": routes}))
-    return out
-
-
-def _sorted(resources: list[Any]) -> tuple[Any, ...]:
-    return tuple(sorted(resources, key=lambda r: r.id))
-
-
-def build_network(
-    files: list[SourceFile], c: Collector, *, source: str, onprem: tuple[IPNetwork, ...] = ()
-) -> Network:
+def read_describe_json(files: list[SourceFile], c: Collector) -> Draft:
+    """The AWS describe-* reader: records -> model objects, plus the references it saw.
+    Defaulting and checks every format shares are left to `netcheck.inputs.passes`."""
     ctx = Ctx(c)
     collect(files, ctx)
     check_duplicates(ctx)
@@ -172,7 +139,7 @@ def build_network(
     vpcs = vpc.read_vpcs(ctx)
     tables = vpc.read_route_tables(ctx)
     acls = vpc.read_network_acls(ctx)
-    subnets = vpc.read_subnets(ctx, vpcs, tables, acls)
+    subnets = vpc.read_subnets(ctx, vpcs)
     groups = security.read_security_groups(ctx)
     igws = gateways.read_internet_gateways(ctx)
     eigws = gateways.read_egress_only_internet_gateways(ctx)
@@ -184,30 +151,14 @@ def build_network(
     tgws = transit.read_transit_gateways(ctx)
     attachments = transit.read_attachments(ctx)
     tgw_tables = transit.read_route_tables(ctx, attachments)
-    attachments = transit.fill_associations(attachments, tgw_tables)
     instances, instance_enis = interfaces.read_instances(ctx)
     enis = interfaces.read_interfaces(ctx, instance_enis)
+    # These three read describe-addresses and RDS records into the interfaces, in this
+    # order: they stay with the AWS reader.
     enis = interfaces.attach_nat_interfaces(ctx, nats, enis)
     enis = interfaces.attach_endpoint_interfaces(ctx, endpoints, enis)
     enis = interfaces.apply_addresses(ctx, enis)
     dbs, enis = interfaces.read_db_instances(ctx, enis)
-    tables = _refine_endpoint_routes(tables, endpoints)
-
-    eni_ids = {e.id for e in enis}
-    by_owner: dict[str, set[str]] = defaultdict(set)
-    for e in enis:
-        if e.owner_id:
-            by_owner[e.owner_id].add(e.id)
-    instances = [
-        i.model_copy(
-            update={
-                "interface_ids": tuple(
-                    sorted({x for x in i.interface_ids if x in eni_ids} | by_owner.get(i.id, set()))
-                )
-            }
-        )
-        for i in instances
-    ]
     collections: dict[str, list[Any]] = {
         "vpcs": vpcs,
         "subnets": subnets,
@@ -229,24 +180,9 @@ def build_network(
         "vpn_connections": vpns,
         "prefix_lists": prefix_lists,
     }
-    seen: dict[str, Resource] = {}
-    for items in collections.values():
-        for res in items:
-            other = seen.setdefault(res.id, res)
-            if other is not res:
-                assert res.provenance is not None and other.provenance is not None
-                c.error(
-                    f"duplicate id {res.id}: also defined at {other.provenance.file} "
-                    f"{other.provenance.path}",
-                    Loc(res.provenance.file, res.provenance.path, res.id),
-                )
-    ctx.check_expectations(set(seen))
-    by_kind: dict[str, tuple[Any, ...]] = defaultdict(tuple)
-    for name, items in collections.items():
-        by_kind[name] = _sorted(items)
-    return Network(
-        **by_kind,
-        onprem_cidrs=onprem,
-        source=source,
-        notes=tuple(sorted(set(c.analysis_notes))),
+    return Draft(
+        collections,
+        references=ctx.references,
+        read_ids={r.id for records in ctx.raw.values() for r in records},
+        left_out=ctx.left_out,
     )

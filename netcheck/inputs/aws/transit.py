@@ -302,20 +302,3 @@ def read_route_tables(
         if table:
             out.append(table)
     return out
-
-
-def fill_associations(
-    attachments: list[TransitGatewayAttachment], tables: list[TransitGatewayRouteTable]
-) -> list[TransitGatewayAttachment]:
-    """Set `association_route_table_id` from the route tables' associations when
-    describe-transit-gateway-attachments did not say (an attachment has at most one)."""
-    table_of: dict[str, set[str]] = defaultdict(set)
-    for t in tables:
-        for att in t.association_attachment_ids:
-            table_of[att].add(t.id)
-    return [
-        a.model_copy(update={"association_route_table_id": next(iter(table_of[a.id]))})
-        if a.association_route_table_id is None and len(table_of.get(a.id, ())) == 1
-        else a
-        for a in attachments
-    ]

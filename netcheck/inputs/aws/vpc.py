@@ -1,8 +1,9 @@
 """VPCs, subnets, route tables and network ACLs from `describe-vpcs`, `describe-subnets`,
 `describe-route-tables`, `describe-network-acls`.
 
-Input: raw records in a `Ctx`. Output: `Vpc`, `Subnet` (route table and NACL resolved:
-explicit association, else the VPC's main table / default ACL), `RouteTable`, `NetworkAcl`.
+Input: raw records in a `Ctx`. Output: `Vpc`, `Subnet` (route table and NACL left to
+`passes.resolve_subnet_associations`), `RouteTable` (with the subnets it is associated with),
+`NetworkAcl` (likewise).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from ipaddress import IPv4Network, IPv6Network
 from netcheck.inputs.aws import keys
 from netcheck.inputs.aws.context import Ctx
 from netcheck.inputs.diagnostics import Loc
+from netcheck.inputs.draft import UNRESOLVED
 from netcheck.inputs.values import (
     Json,
     build,
@@ -329,28 +331,10 @@ def read_network_acls(ctx: Ctx) -> list[NetworkAcl]:
     return out
 
 
-def _by_subnet(tables: list[RouteTable] | list[NetworkAcl], what: str, ctx: Ctx) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for t in tables:
-        for sid in t.subnet_ids:
-            if sid in out and out[sid] != t.id:
-                assert t.provenance is not None
-                ctx.c.error(
-                    f"subnet {sid} is associated with two {what}s: {out[sid]} and {t.id}",
-                    Loc(t.provenance.file, t.provenance.path, t.id),
-                )
-            out.setdefault(sid, t.id)
-    return out
-
-
-def read_subnets(
-    ctx: Ctx, vpcs: list[Vpc], tables: list[RouteTable], acls: list[NetworkAcl]
-) -> list[Subnet]:
+def read_subnets(ctx: Ctx, vpcs: list[Vpc]) -> list[Subnet]:
+    """Subnets; their route table and network ACL stay `UNRESOLVED` here: AWS names the
+    association on the table's side, `passes.resolve_subnet_associations` applies it."""
     vpc_ids = {v.id for v in vpcs}
-    explicit_rt = _by_subnet(tables, "route table", ctx)
-    explicit_acl = _by_subnet(acls, "network ACL", ctx)
-    main_rt = {t.vpc_id: t.id for t in sorted(tables, key=lambda t: t.id) if t.main}
-    default_acl = {a.vpc_id: a.id for a in sorted(acls, key=lambda a: a.id) if a.is_default}
     out = []
     for r in ctx.records("Subnets"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -364,25 +348,6 @@ def read_subnets(
             why = ctx.left_out.get(vpc_id, "not in the snapshot")
             c.error(f"the subnet's VPC {vpc_id} is {why}", loc.key("VpcId"))
             continue
-        rt_id = explicit_rt.get(r.id)
-        is_main = rt_id is None
-        if rt_id is None:
-            rt_id = main_rt.get(vpc_id)
-        acl_id = explicit_acl.get(r.id) or default_acl.get(vpc_id)
-        if rt_id is None:
-            c.error(
-                f"subnet has no route table: no explicit association and no main route "
-                f"table of {vpc_id} in the snapshot (add describe-route-tables output)",
-                loc,
-            )
-        if acl_id is None:
-            c.error(
-                f"subnet has no network ACL: no association and no default network ACL of "
-                f"{vpc_id} in the snapshot (add describe-network-acls output)",
-                loc,
-            )
-        if rt_id is None or acl_id is None:
-            continue
         subnet = build(
             Subnet,
             loc,
@@ -392,9 +357,8 @@ def read_subnets(
             availability_zone=az,
             cidr_block=cidr,
             ipv6_cidr_blocks=_ipv6_blocks(d, loc, ctx),
-            route_table_id=rt_id,
-            network_acl_id=acl_id,
-            route_table_is_main=is_main,
+            route_table_id=UNRESOLVED,
+            network_acl_id=UNRESOLVED,
         )
         if subnet:
             out.append(subnet)
