@@ -1,7 +1,7 @@
 """netcheck's Python API: load a snapshot, ask whether one endpoint can reach another.
 
-Input: a snapshot path (any format the loader reads) and query strings. Output: `Snapshot`
-and `Answer` objects (verdict, witness or proof or reason).
+Input: a snapshot path or an in-memory document (any format the loader reads) and query
+strings. Output: `Snapshot` and `Answer` objects (verdict, witness or proof or reason).
 
     >>> snap = load("fixtures/three-tier")                                   # doctest: +SKIP
     >>> snap.query("web", "db", protocol="tcp", port=5432).verdict           # doctest: +SKIP
@@ -14,7 +14,7 @@ packet gets through, and the witness shows which.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,8 +152,15 @@ class Snapshot:
         return exposure(self, origin, **options)
 
 
-def load(path: str | Path, *, strict: bool = False, onprem_cidrs: Sequence[str] = ()) -> Snapshot:
-    """Load a snapshot (raises `SnapshotError` with every problem found)."""
+def load(
+    path: str | Path | Mapping[str, Any],
+    *,
+    strict: bool = False,
+    onprem_cidrs: Sequence[str] = (),
+) -> Snapshot:
+    """Load a snapshot (raises `SnapshotError` with every problem found): a path, or a
+    document in memory — a dict of describe-* keys (`{"Vpcs": [...], "Subnets": [...]}`) or
+    netcheck JSON — whose diagnostics then name the file `<memory>`."""
     from netcheck.inputs import load_snapshot
 
     result = load_snapshot(path, strict=strict, onprem_cidrs=onprem_cidrs)
