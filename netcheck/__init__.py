@@ -18,6 +18,7 @@ from netcheck.errors import (
     InputError,
     NetcheckError,
     QueryError,
+    RuleError,
     SnapshotError,
     UnsupportedFeature,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "QueryError",
     "ReachableSet",
     "ResourceExposure",
+    "RuleError",
     "Snapshot",
     "SnapshotDiff",
     "SnapshotError",

@@ -20,6 +20,7 @@ EXPECTED = [
     "QueryError",
     "ReachableSet",
     "ResourceExposure",
+    "RuleError",
     "Snapshot",
     "SnapshotDiff",
     "SnapshotError",

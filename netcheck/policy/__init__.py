@@ -17,10 +17,11 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from netcheck.errors import RuleError
 from netcheck.model import Network
 from netcheck.policy.config import Config, find_config, read_config
 from netcheck.policy.evaluate import Engine, evaluate
-from netcheck.policy.loading import RuleError, builtin_rules_path, check_rule_files, load_rules
+from netcheck.policy.loading import builtin_rules_path, check_rule_files, load_rules
 from netcheck.policy.model import Expectation, Rule, RuleFile, RuleKind, RuleSeverity, Selector
 from netcheck.policy.result import CheckResult, Finding, Suppressed, Suppression, Undecided
 from netcheck.policy.schema import rule_schema, schema_text
