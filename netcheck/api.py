@@ -22,8 +22,8 @@ from netcheck.errors import Diagnostic, QueryError
 from netcheck.explain.answer import Answer, Blocker, Proof, Query, Verdict, Witness
 from netcheck.explain.build import build_answer
 from netcheck.model.base import ICMP, TCP, UDP, PortRange
-from netcheck.model.endpoints import Header, resolve_destination, resolve_sources
 from netcheck.model.network import Network
+from netcheck.model.resolve import Header, resolve_destination, resolve_sources
 from netcheck.solve.engine import Request, run
 
 if TYPE_CHECKING:

@@ -42,7 +42,7 @@ def test_z3_only_in_compile_and_solve():
             assert not any(
                 m == "z3" or m.startswith("z3.") for m in imports(ROOT / layer / f"{name}.py")
             )
-    for extra in ("api.py", "model/endpoints.py"):
+    for extra in ("api.py", "model/resolve.py"):
         assert "z3" not in imports(ROOT / extra)
 
 

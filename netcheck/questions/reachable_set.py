@@ -27,14 +27,14 @@ from netcheck.compile.headerspace import (
 )
 from netcheck.explain.sets import ReachableSet, addresses_within, build_set
 from netcheck.model.base import ICMP, TCP, UDP
-from netcheck.model.endpoints import (
+from netcheck.model.network import Network
+from netcheck.model.resolve import (
     Destination,
     Header,
     Source,
     resolve_destination,
     resolve_sources,
 )
-from netcheck.model.network import Network
 from netcheck.solve.set_results import SetOutcome
 from netcheck.solve.sets import CLASSES, enumerate_set
 

@@ -43,9 +43,9 @@ from netcheck.compile.query import (
 from netcheck.compile.steps import Path, Step
 from netcheck.compile.topology import connects
 from netcheck.errors import UnsupportedFeature
-from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, OriginKind
+from netcheck.model.resolve import Destination, Header, Source
 from netcheck.solve.results import BlockerValue, Found, HopValue, Outcome
 
 INCREMENTAL_TRY_MS = 50

@@ -1,4 +1,4 @@
-"""Endpoint resolution: the SRC / DST strings of a query -> where packets start and what
+"""Query resolution: the SRC / DST strings of a query -> where packets start and what
 counts as arriving.
 
 Input: a `Network` and a string: a resource id (`i-`, `eni-`, `subnet-`, `vpc-`, `igw-`,
