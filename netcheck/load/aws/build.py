@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from netcheck.load.aws import gateways, interfaces, keys, security, transit, vpc
-from netcheck.load.aws.context import Ctx, Raw
+from netcheck.load.aws.context import Raw, ReadContext
 from netcheck.load.diagnostics import Collector, Loc
 from netcheck.load.files import SourceFile
 from netcheck.load.values import check_fields
@@ -31,7 +31,7 @@ _SHARED_KEYS = ("VpcPeeringConnections", "TransitGatewayAttachments")
 _MERGED_KEYS = ("PrefixLists", "Addresses")
 
 
-def _collect_list(key: str, value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> None:
+def _collect_list(key: str, value: Any, loc: Loc, f: SourceFile, ctx: ReadContext) -> None:
     c = ctx.c
     if not isinstance(value, list):
         c.error(f"{key} must be a list", loc)
@@ -49,7 +49,7 @@ def _collect_list(key: str, value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> No
         ctx.raw[key].append(Raw(item, where.rid(rid), f.account, f.region))
 
 
-def _collect_reservations(value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> None:
+def _collect_reservations(value: Any, loc: Loc, f: SourceFile, ctx: ReadContext) -> None:
     if not isinstance(value, list):
         ctx.c.error("Reservations must be a list", loc)
         return
@@ -62,7 +62,7 @@ def _collect_reservations(value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> None
         _collect_list("Instances", res.get("Instances", []), where.key("Instances"), f, ctx)
 
 
-def collect(files: list[SourceFile], ctx: Ctx) -> None:
+def collect(files: list[SourceFile], ctx: ReadContext) -> None:
     """Sort every top-level key of every file into `ctx.raw` (unknown keys reported)."""
     c = ctx.c
     for f in files:
@@ -99,7 +99,7 @@ def collect(files: list[SourceFile], ctx: Ctx) -> None:
                 c.warning(f"unknown top-level key {key} ignored", f.loc.key(key))
 
 
-def check_duplicates(ctx: Ctx) -> None:
+def check_duplicates(ctx: ReadContext) -> None:
     """Keep the first record of each id; a second one is an error naming both places, or a
     note for both sides of a cross-region peering and for an identical copy in another file."""
     for key in list(ctx.raw):
@@ -165,7 +165,7 @@ def _sorted(resources: list[Any]) -> tuple[Any, ...]:
 def build_network(
     files: list[SourceFile], c: Collector, *, source: str, onprem: tuple[IPNetwork, ...] = ()
 ) -> Network:
-    ctx = Ctx(c)
+    ctx = ReadContext(c)
     collect(files, ctx)
     check_duplicates(ctx)
     prefix_lists = gateways.read_prefix_lists(ctx)

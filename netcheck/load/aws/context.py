@@ -43,7 +43,9 @@ class Expectation:
 
 
 @dataclass
-class Ctx:
+class ReadContext:
+    """The state of one AWS snapshot read, passed to every reader (`ctx`)."""
+
     c: Collector
     raw: dict[str, list[Raw]] = field(default_factory=lambda: defaultdict(list))
     # id -> why it was left out (e.g. "state 'deleting'")

@@ -1,7 +1,7 @@
 """VPCs, subnets, route tables and network ACLs from `describe-vpcs`, `describe-subnets`,
 `describe-route-tables`, `describe-network-acls`.
 
-Input: raw records in a `Ctx`. Output: `Vpc`, `Subnet` (route table and NACL resolved:
+Input: raw records in a `ReadContext`. Output: `Vpc`, `Subnet` (route table and NACL resolved:
 explicit association, else the VPC's main table / default ACL), `RouteTable`, `NetworkAcl`.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network, IPv6Network
 
 from netcheck.load.aws import keys
-from netcheck.load.aws.context import Ctx
+from netcheck.load.aws.context import ReadContext
 from netcheck.load.diagnostics import Loc
 from netcheck.load.values import (
     Json,
@@ -49,7 +49,7 @@ from netcheck.model import (
 _ASSOCIATED = ("associated", None)
 
 
-def _ipv6_blocks(data: Json, loc: Loc, ctx: Ctx) -> tuple[IPv6Network, ...]:
+def _ipv6_blocks(data: Json, loc: Loc, ctx: ReadContext) -> tuple[IPv6Network, ...]:
     out = []
     for assoc, where in objects(data, "Ipv6CidrBlockAssociationSet", loc, ctx.c):
         state = nested_str(assoc, "Ipv6CidrBlockState", "State", where, ctx.c)
@@ -61,7 +61,7 @@ def _ipv6_blocks(data: Json, loc: Loc, ctx: Ctx) -> tuple[IPv6Network, ...]:
     return tuple(out)
 
 
-def read_vpcs(ctx: Ctx) -> list[Vpc]:
+def read_vpcs(ctx: ReadContext) -> list[Vpc]:
     out = []
     for r in ctx.records("Vpcs"):
         d, loc = r.data, r.loc
@@ -128,7 +128,7 @@ _GATEWAY_WHAT = {
 _BLACKHOLE_HINT = "AWS shows such a route as blackhole"
 
 
-def _route(d: Json, loc: Loc, ctx: Ctx) -> Route | None:
+def _route(d: Json, loc: Loc, ctx: ReadContext) -> Route | None:
     c = ctx.c
     check_fields(d, keys.ROUTE, loc, c)
     destination: IPv4Network | IPv6Network | None = None
@@ -192,7 +192,7 @@ def _route(d: Json, loc: Loc, ctx: Ctx) -> Route | None:
     )
 
 
-def read_route_tables(ctx: Ctx) -> list[RouteTable]:
+def read_route_tables(ctx: ReadContext) -> list[RouteTable]:
     out = []
     for r in ctx.records("RouteTables"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -236,7 +236,7 @@ def read_route_tables(ctx: Ctx) -> list[RouteTable]:
     return out
 
 
-def _nacl_entry(d: Json, loc: Loc, ctx: Ctx) -> NaclEntry | None:
+def _nacl_entry(d: Json, loc: Loc, ctx: ReadContext) -> NaclEntry | None:
     c = ctx.c
     check_fields(d, keys.NACL_ENTRY, loc, c)
     number = opt_int(d, "RuleNumber", loc, c)
@@ -293,7 +293,7 @@ def _nacl_entry(d: Json, loc: Loc, ctx: Ctx) -> NaclEntry | None:
     )
 
 
-def read_network_acls(ctx: Ctx) -> list[NetworkAcl]:
+def read_network_acls(ctx: ReadContext) -> list[NetworkAcl]:
     out = []
     for r in ctx.records("NetworkAcls"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -329,7 +329,9 @@ def read_network_acls(ctx: Ctx) -> list[NetworkAcl]:
     return out
 
 
-def _by_subnet(tables: list[RouteTable] | list[NetworkAcl], what: str, ctx: Ctx) -> dict[str, str]:
+def _by_subnet(
+    tables: list[RouteTable] | list[NetworkAcl], what: str, ctx: ReadContext
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for t in tables:
         for sid in t.subnet_ids:
@@ -344,7 +346,7 @@ def _by_subnet(tables: list[RouteTable] | list[NetworkAcl], what: str, ctx: Ctx)
 
 
 def read_subnets(
-    ctx: Ctx, vpcs: list[Vpc], tables: list[RouteTable], acls: list[NetworkAcl]
+    ctx: ReadContext, vpcs: list[Vpc], tables: list[RouteTable], acls: list[NetworkAcl]
 ) -> list[Subnet]:
     vpc_ids = {v.id for v in vpcs}
     explicit_rt = _by_subnet(tables, "route table", ctx)
