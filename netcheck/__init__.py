@@ -12,7 +12,17 @@ The public API is exactly `__all__` (guarded by a test); everything else is inte
 # the package first: Python binds a submodule on its parent when it is first imported, so doing
 # it here, before the function is bound, keeps `netcheck.load` the function for good.
 import netcheck.load as _loader_package  # noqa: F401  (imported for its side effect)
-from netcheck.api import Answer, Blocker, Proof, Query, Snapshot, Verdict, Witness, load
+from netcheck.api import (
+    Answer,
+    Blocker,
+    Proof,
+    Query,
+    Snapshot,
+    Verdict,
+    Witness,
+    check,
+    load,
+)
 from netcheck.errors import (
     Diagnostic,
     InputError,
@@ -26,7 +36,7 @@ from netcheck.explain.exposure import Exposure, ResourceExposure, SnapshotDiff
 from netcheck.explain.sets import PacketBox, ReachableSet
 from netcheck.model import Network
 from netcheck.model.packet import Hop, Packet
-from netcheck.policy import CheckResult, Finding, check, load_rules
+from netcheck.policy import CheckResult, Finding, load_rules
 from netcheck.questions import diff
 
 __version__ = "0.1.0"

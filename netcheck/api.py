@@ -14,7 +14,7 @@ packet gets through, and the witness shows which.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +27,11 @@ from netcheck.model.resolve import Header, resolve_destination, resolve_sources
 from netcheck.solve.engine import Request, run
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from netcheck.explain.exposure import Exposure
     from netcheck.explain.sets import ReachableSet
+    from netcheck.policy import Answerer, CheckResult, Rule, Suppression
 
 __all__ = [
     "Answer",
@@ -38,6 +41,7 @@ __all__ = [
     "Snapshot",
     "Verdict",
     "Witness",
+    "check",
     "load",
     "parse_ports",
     "parse_protocol",
@@ -151,6 +155,11 @@ class Snapshot:
 
         return exposure(self, origin, **options)
 
+    def with_network(self, network: Network) -> Snapshot:
+        """The same questions on another network (policy rules with
+        `isolate_security_groups` ask on a copy of the snapshot)."""
+        return Snapshot(network)
+
 
 def load(path: str | Path, *, strict: bool = False, onprem_cidrs: Sequence[str] = ()) -> Snapshot:
     """Load a snapshot (raises `SnapshotError` with every problem found)."""
@@ -158,3 +167,42 @@ def load(path: str | Path, *, strict: bool = False, onprem_cidrs: Sequence[str] 
 
     result = load_snapshot(path, strict=strict, onprem_cidrs=onprem_cidrs)
     return Snapshot(result.network, result.diagnostics)
+
+
+def check(
+    net: Answerer | Network | str | Path,
+    rules: Sequence[Rule] | None = None,
+    *,
+    select: Iterable[str] = (),
+    skip: Iterable[str] = (),
+    suppressions: Sequence[Suppression] = (),
+    today: date | None = None,
+    timeout_ms: int = 30_000,
+) -> CheckResult:
+    """Check a snapshot against `rules` (default: the built-in pack): `netcheck.policy.check`
+    on a `Snapshot`, a `Network` or a snapshot path (loaded first).
+
+    `select` / `skip` are rule-id globs. Findings matched by a suppression whose expiry date is
+    not past are moved to `CheckResult.suppressed`. Raises `RuleError` / `SnapshotError` for
+    bad input.
+    """
+    from netcheck import policy
+
+    source: str | None
+    if isinstance(net, str | Path):
+        answerer: Answerer = load(net)
+        source = str(net)
+    elif isinstance(net, Network):
+        answerer, source = Snapshot(net), net.source
+    else:
+        answerer, source = net, getattr(net.network, "source", None)
+    return policy.check(
+        answerer,
+        rules,
+        select=select,
+        skip=skip,
+        suppressions=suppressions,
+        today=today,
+        timeout_ms=timeout_ms,
+        snapshot=source,
+    )
