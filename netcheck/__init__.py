@@ -38,8 +38,7 @@ from netcheck.model import Network
 from netcheck.model.packet import Hop, Packet
 from netcheck.policy import CheckResult, Finding, load_rules
 from netcheck.questions import diff
-
-__version__ = "0.1.0"
+from netcheck.version import __version__
 
 __all__ = [
     "Answer",

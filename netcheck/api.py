@@ -21,9 +21,15 @@ from typing import TYPE_CHECKING, Any
 from netcheck.errors import Diagnostic, QueryError
 from netcheck.explain.answer import Answer, Blocker, Proof, Query, Verdict, Witness
 from netcheck.explain.build import build_answer
-from netcheck.model.base import ICMP, TCP, UDP, PortRange
+from netcheck.model.base import TCP, UDP
 from netcheck.model.network import Network
-from netcheck.model.resolve import Header, resolve_destination, resolve_sources
+from netcheck.model.resolve import (
+    Header,
+    parse_ports,
+    parse_protocol,
+    resolve_destination,
+    resolve_sources,
+)
 from netcheck.solve.engine import Request, run
 
 if TYPE_CHECKING:
@@ -46,49 +52,6 @@ __all__ = [
     "parse_ports",
     "parse_protocol",
 ]
-
-_PROTOCOLS = {"tcp": TCP, "udp": UDP, "icmp": ICMP}
-
-
-def parse_protocol(text: str | int | None) -> int | None:
-    """`tcp`/`udp`/`icmp`/`any` or an IP protocol number 0-255 (None = any)."""
-    if text is None:
-        return None
-    if isinstance(text, int):
-        number = text
-    else:
-        t = text.strip().lower()
-        if t in ("any", "all", "-1", ""):
-            return None
-        if t in _PROTOCOLS:
-            return _PROTOCOLS[t]
-        try:
-            number = int(t)
-        except ValueError:
-            raise QueryError(
-                f"unknown protocol {text!r}", ("tcp", "udp", "icmp", "any", "a number 0-255")
-            ) from None
-    if not 0 <= number <= 255:
-        raise QueryError(f"protocol number {number} is outside 0-255")
-    return number
-
-
-def parse_ports(value: int | str | None, what: str = "port") -> PortRange | None:
-    """`N` or `N-M` (inclusive, 0-65535); None = any."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    try:
-        if "-" in text:
-            a, b = text.split("-", 1)
-            start, end = int(a), int(b)
-        else:
-            start = end = int(text)
-    except ValueError:
-        raise QueryError(f"bad {what} {value!r}: expected N or N-M") from None
-    if not (0 <= start <= end <= 65535):
-        raise QueryError(f"bad {what} {value!r}: expected 0 <= N <= M <= 65535")
-    return PortRange(start=start, end=end)
 
 
 class Snapshot:
