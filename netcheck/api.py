@@ -30,6 +30,8 @@ from netcheck.model.resolve import (
     resolve_destination,
     resolve_sources,
 )
+from netcheck.policy import Answerer, CheckResult, Rule, Suppression
+from netcheck.policy import check as check_rules
 from netcheck.solve.engine import Request, run
 
 if TYPE_CHECKING:
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 
     from netcheck.explain.exposure import Exposure
     from netcheck.explain.sets import ReachableSet
-    from netcheck.policy import Answerer, CheckResult, Rule, Suppression
 
 __all__ = [
     "Answer",
@@ -149,8 +150,6 @@ def check(
     not past are moved to `CheckResult.suppressed`. Raises `RuleError` / `SnapshotError` for
     bad input.
     """
-    from netcheck import policy
-
     source: str | None
     if isinstance(net, str | Path):
         answerer: Answerer = load(net)
@@ -159,7 +158,7 @@ def check(
         answerer, source = Snapshot(net), net.source
     else:
         answerer, source = net, getattr(net.network, "source", None)
-    return policy.check(
+    return check_rules(
         answerer,
         rules,
         select=select,
