@@ -84,9 +84,9 @@ def test_the_tree():
         assert issubclass(cls, InputError)
     assert issubclass(UnsupportedFeature, NetcheckError)
     assert not issubclass(UnsupportedFeature, InputError)
-    from netcheck.compile.base import MissingResource
-
-    assert issubclass(MissingResource, UnsupportedFeature)
+    # Found by name: MissingResource moves from compile/ into errors.py in another #8 branch.
+    (missing,) = [c for n, c in defined_exceptions().items() if n.endswith(".MissingResource")]
+    assert issubclass(missing, UnsupportedFeature)
 
 
 def test_the_docstring_draws_every_class_of_the_module():
