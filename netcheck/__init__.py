@@ -8,12 +8,23 @@
 The public API is exactly `__all__` (guarded by a test); everything else is internal.
 """
 
-from netcheck.api import Answer, Blocker, Proof, Query, Snapshot, Verdict, Witness, load
+from netcheck.api import (
+    Answer,
+    Blocker,
+    Proof,
+    Query,
+    Snapshot,
+    Verdict,
+    Witness,
+    check,
+    load,
+)
 from netcheck.errors import (
     Diagnostic,
     InputError,
     NetcheckError,
     QueryError,
+    RuleError,
     SnapshotError,
     UnsupportedFeature,
 )
@@ -21,10 +32,9 @@ from netcheck.explain.exposure import Exposure, ResourceExposure, SnapshotDiff
 from netcheck.explain.sets import PacketBox, ReachableSet
 from netcheck.model import Network
 from netcheck.model.packet import Hop, Packet
-from netcheck.policy import CheckResult, Finding, check, load_rules
+from netcheck.policy import CheckResult, Finding, load_rules
 from netcheck.questions import diff
-
-__version__ = "0.1.0"
+from netcheck.version import __version__
 
 __all__ = [
     "Answer",
@@ -44,6 +54,7 @@ __all__ = [
     "QueryError",
     "ReachableSet",
     "ResourceExposure",
+    "RuleError",
     "Snapshot",
     "SnapshotDiff",
     "SnapshotError",

@@ -14,19 +14,29 @@ packet gets through, and the witness shows which.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netcheck.errors import Diagnostic, QueryError
 from netcheck.explain.answer import Answer, Blocker, Proof, Query, Verdict, Witness
 from netcheck.explain.build import build_answer
-from netcheck.model.base import ICMP, TCP, UDP, PortRange
-from netcheck.model.endpoints import Header, resolve_destination, resolve_sources
+from netcheck.model.base import TCP, UDP
 from netcheck.model.network import Network
+from netcheck.model.resolve import (
+    Header,
+    parse_ports,
+    parse_protocol,
+    resolve_destination,
+    resolve_sources,
+)
+from netcheck.policy import Answerer, CheckResult, Rule, Suppression
+from netcheck.policy import check as check_rules
 from netcheck.solve.engine import Request, run
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from netcheck.explain.exposure import Exposure
     from netcheck.explain.sets import ReachableSet
 
@@ -38,53 +48,11 @@ __all__ = [
     "Snapshot",
     "Verdict",
     "Witness",
+    "check",
     "load",
     "parse_ports",
     "parse_protocol",
 ]
-
-_PROTOCOLS = {"tcp": TCP, "udp": UDP, "icmp": ICMP}
-
-
-def parse_protocol(text: str | int | None) -> int | None:
-    """`tcp`/`udp`/`icmp`/`any` or an IP protocol number 0-255 (None = any)."""
-    if text is None:
-        return None
-    if isinstance(text, int):
-        number = text
-    else:
-        t = text.strip().lower()
-        if t in ("any", "all", "-1", ""):
-            return None
-        if t in _PROTOCOLS:
-            return _PROTOCOLS[t]
-        try:
-            number = int(t)
-        except ValueError:
-            raise QueryError(
-                f"unknown protocol {text!r}", ("tcp", "udp", "icmp", "any", "a number 0-255")
-            ) from None
-    if not 0 <= number <= 255:
-        raise QueryError(f"protocol number {number} is outside 0-255")
-    return number
-
-
-def parse_ports(value: int | str | None, what: str = "port") -> PortRange | None:
-    """`N` or `N-M` (inclusive, 0-65535); None = any."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    try:
-        if "-" in text:
-            a, b = text.split("-", 1)
-            start, end = int(a), int(b)
-        else:
-            start = end = int(text)
-    except ValueError:
-        raise QueryError(f"bad {what} {value!r}: expected N or N-M") from None
-    if not (0 <= start <= end <= 65535):
-        raise QueryError(f"bad {what} {value!r}: expected 0 <= N <= M <= 65535")
-    return PortRange(start=start, end=end)
 
 
 class Snapshot:
@@ -151,6 +119,11 @@ class Snapshot:
 
         return exposure(self, origin, **options)
 
+    def with_network(self, network: Network) -> Snapshot:
+        """The same questions on another network (policy rules with
+        `isolate_security_groups` ask on a copy of the snapshot)."""
+        return Snapshot(network)
+
 
 def load(
     path: str | Path | Mapping[str, Any],
@@ -165,3 +138,40 @@ def load(
 
     result = load_snapshot(path, strict=strict, onprem_cidrs=onprem_cidrs)
     return Snapshot(result.network, result.diagnostics)
+
+
+def check(
+    net: Answerer | Network | str | Path,
+    rules: Sequence[Rule] | None = None,
+    *,
+    select: Iterable[str] = (),
+    skip: Iterable[str] = (),
+    suppressions: Sequence[Suppression] = (),
+    today: date | None = None,
+    timeout_ms: int = 30_000,
+) -> CheckResult:
+    """Check a snapshot against `rules` (default: the built-in pack): `netcheck.policy.check`
+    on a `Snapshot`, a `Network` or a snapshot path (loaded first).
+
+    `select` / `skip` are rule-id globs. Findings matched by a suppression whose expiry date is
+    not past are moved to `CheckResult.suppressed`. Raises `RuleError` / `SnapshotError` for
+    bad input.
+    """
+    source: str | None
+    if isinstance(net, str | Path):
+        answerer: Answerer = load(net)
+        source = str(net)
+    elif isinstance(net, Network):
+        answerer, source = Snapshot(net), net.source
+    else:
+        answerer, source = net, getattr(net.network, "source", None)
+    return check_rules(
+        answerer,
+        rules,
+        select=select,
+        skip=skip,
+        suppressions=suppressions,
+        today=today,
+        timeout_ms=timeout_ms,
+        snapshot=source,
+    )

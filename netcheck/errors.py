@@ -3,11 +3,21 @@
 Input: nothing (imported by every layer). Output: `NetcheckError` and its subclasses, and
 `Diagnostic`, a problem found in the input (file, JSON path, resource id, severity).
 
+Every exception netcheck raises on purpose is a `NetcheckError` (a test walks the package to
+keep it so); the CLI turns `InputError` into exit code 2 and a message without a traceback,
+and the engine turns `UnsupportedFeature` and `SolverGaveUp` into the verdict `unknown`.
+
     NetcheckError
     ├── InputError            bad input: a snapshot, a query, a rule file (exit code 2)
     │   ├── SnapshotError     the snapshot cannot be used; carries the diagnostics
-    │   └── QueryError        an unknown / ambiguous endpoint, a bad port… (with suggestions)
-    └── UnsupportedFeature    the model does not cover something on a path (→ verdict unknown)
+    │   ├── QueryError        an unknown / ambiguous endpoint, a bad port… (with suggestions)
+    │   └── RuleError         rule or config files that cannot be used; carries the diagnostics
+    ├── UnsupportedFeature    the model does not cover something on a path (→ verdict unknown)
+    │   ├── MissingResource   a path needs a resource the snapshot lacks (UNKNOWN_RESOURCE)
+    │   └── TooManyChoices    too many alternatives to enumerate exactly (→ verdict unknown)
+    └── SolverGaveUp          the solver hit its deadline or answered unknown (→ verdict unknown)
+
+New classes are appended at the end of the file (so parallel changes do not collide).
 """
 
 from __future__ import annotations
@@ -86,3 +96,12 @@ class UnsupportedFeature(NetcheckError):
         self.component_id = component_id
         self.reason = reason
         self.code = code
+
+
+class RuleError(InputError):
+    """Rule files or a netcheck configuration that cannot be used (exit code 2);
+    `diagnostics` says where and why (every problem of every file, not just the first)."""
+
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics

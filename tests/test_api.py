@@ -12,8 +12,8 @@ from strategies import Builder, egress, ingress, ports, route
 from netcheck.api import Snapshot, Verdict, parse_ports, parse_protocol
 from netcheck.errors import QueryError
 from netcheck.model import TCP, Instance
-from netcheck.model.endpoints import resolve_destination, resolve_sources
 from netcheck.model.packet import OriginKind
+from netcheck.model.resolve import resolve_destination, resolve_sources
 
 
 def snapshot() -> Snapshot:

@@ -341,8 +341,8 @@ def test_nothing_connects_is_no_path():
 
 def test_topology_graph_connects():
     from netcheck.compile.topology import connects
-    from netcheck.model.endpoints import Destination
     from netcheck.model.packet import Origin, OriginKind
+    from netcheck.model.resolve import Destination
 
     net = peering_net().network
     eni1 = Origin(kind=OriginKind.INTERFACE, interface_id="eni-1")

@@ -21,8 +21,8 @@ from strategies import ONPREM, from_eni, tcp
 from test_engine_properties import engine, walker_verdict
 
 from netcheck.api import Snapshot, Verdict
-from netcheck.model.endpoints import Header
 from netcheck.model.network import Network
+from netcheck.model.resolve import Header
 
 
 def codes(answer):

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from strategies import network_and_packet
 
 from netcheck.explain.build import replay
-from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, Origin, Packet
+from netcheck.model.resolve import Destination, Header, Source
 from netcheck.solve.engine import Request, run
 from netcheck.walk import walk_connection
 

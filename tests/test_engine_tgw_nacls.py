@@ -20,7 +20,7 @@ from tgw_nacl_nets import (
 )
 
 from netcheck.api import Snapshot, Verdict
-from netcheck.model.endpoints import Header
+from netcheck.model.resolve import Header
 
 DENY_SELF = (inbound(90, "deny", cidr="10.1.0.0/16"), inbound(100), outbound(100))
 NO_INBOUND = (outbound(100),)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from strategies import Case, networks, queries
 from test_engine_properties import engine, walker_verdict
 
-from netcheck.model.endpoints import Header
+from netcheck.model.resolve import Header
 
 
 @st.composite

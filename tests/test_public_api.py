@@ -22,6 +22,7 @@ EXPECTED = [
     "QueryError",
     "ReachableSet",
     "ResourceExposure",
+    "RuleError",
     "Snapshot",
     "SnapshotDiff",
     "SnapshotError",
@@ -58,3 +59,16 @@ def test_load_stays_the_function_after_the_loader_package_is_used(tmp_path):
     assert callable(netcheck.load)
     with pytest.raises(ModuleNotFoundError):
         importlib.import_module("netcheck.load")
+
+
+def test_version_is_the_one_of_pyproject():
+    # netcheck/version.py holds the version so that reporters need not import the package
+    # root; it must not drift from the packaging metadata.
+    import tomllib
+    from pathlib import Path
+
+    from netcheck.version import __version__
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    assert tomllib.loads(pyproject.read_text())["project"]["version"] == __version__
+    assert netcheck.__version__ == __version__

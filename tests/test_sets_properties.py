@@ -19,9 +19,9 @@ from strategies import network_and_packet, packets
 from netcheck.compile.base import NON_PUBLIC
 from netcheck.compile.targets import public_owners
 from netcheck.explain.sets import ReachableSet, build_set
-from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind, Packet
+from netcheck.model.resolve import Destination, Header, Source
 from netcheck.questions.reachable_set import clips_for, solve_pair
 from netcheck.solve.engine import Request, run
 from netcheck.walk import walk_connection

@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 
 from netcheck.cli.common import ExitCode, err_console, fail, print_diagnostics
-from netcheck.errors import NetcheckError
+from netcheck.errors import NetcheckError, RuleError
 
 
 class CheckFormat(StrEnum):
@@ -75,8 +75,6 @@ def _render(result: object, fmt: CheckFormat) -> str:
 
 
 def _fail_input(e: NetcheckError, debug: bool) -> None:
-    from netcheck.policy.loading import RuleError
-
     if isinstance(e, RuleError):
         print_diagnostics(e.diagnostics)
         err_console.print(f"error: {e}", style="bold red", markup=False)
@@ -111,7 +109,7 @@ def check_command(
     from netcheck.api import load
     from netcheck.policy import apply_suppressions, find_config, read_config, select_rules
     from netcheck.policy.evaluate import evaluate
-    from netcheck.policy.loading import RuleError, builtin_rules_path, check_rule_files
+    from netcheck.policy.loading import builtin_rules_path, check_rule_files
     from netcheck.policy.result import CheckResult
 
     try:

@@ -1,6 +1,6 @@
 """Header-space formulas: `reachable(p)` over one symbolic packet, and boxes of packets.
 
-Input: a `Network`, resolved `Source`s and `Destination`, a `Header` (netcheck.model.endpoints).
+Input: a `Network`, resolved `Source`s and `Destination`, a `Header` (netcheck.model.resolve).
 Output: a `Reach` — the universe `U(p)` (the packets the query is about), definitions `D`
 (the per-hop packet copies as functions of `p`) and one goal per source and NAT-port choice,
 so that "p gets through" is `U(p) ∧ ∃copies. D ∧ Or(goals)` — plus the candidate boundaries
@@ -47,9 +47,9 @@ from netcheck.compile.query import (
 from netcheck.compile.steps import Path, Step
 from netcheck.compile.targets import public_owners
 from netcheck.model.base import ICMP, TCP, UDP
-from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, Origin, OriginKind
+from netcheck.model.resolve import Destination, Header, Source
 
 __all__ = [
     "DIMENSIONS",

@@ -1,7 +1,7 @@
 """The query as constraints: where packets start, where they may be sent, their header, and
 which path ends count as success.
 
-Input: `Source`, `Destination`, `Header` (netcheck.model.endpoints) and the starting
+Input: `Source`, `Destination`, `Header` (netcheck.model.resolve) and the starting
 `SymPacket`. Output: Z3 formulas over that packet and predicates on a `Path`'s end.
 
 Values within a field are OR-ed (any of the addresses), fields are AND-ed.
@@ -15,9 +15,9 @@ from netcheck.compile.base import is_public
 from netcheck.compile.packet import SymPacket, domain, in_range, ip_in_any, ip_is_any
 from netcheck.compile.steps import End
 from netcheck.model.base import TCP, UDP
-from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, OriginKind
+from netcheck.model.resolve import Destination, Header, Source
 
 
 def source_constraint(network: Network, src: Source, p: SymPacket) -> z3.BoolRef:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import networkx as nx
 
-from netcheck.model.endpoints import Destination
 from netcheck.model.gateways import InternetGateway, NatGateway, VpcPeeringConnection
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind
+from netcheck.model.resolve import Destination
 from netcheck.model.routing import RouteState, RouteTable, RouteTargetKind
 from netcheck.model.transit import TransitGatewayAttachment, TransitGatewayAttachmentType
 

@@ -9,18 +9,12 @@ one, `reason` for an unknown one.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from netcheck.model.packet import Hop, Packet
-
-
-class Verdict(StrEnum):
-    REACHABLE = "reachable"
-    UNREACHABLE = "unreachable"
-    UNKNOWN = "unknown"
+from netcheck.solve.results import Verdict  # one enum for the solver's and the API's verdict
 
 
 class _Frozen(BaseModel):

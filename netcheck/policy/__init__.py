@@ -1,12 +1,13 @@
 """Policy checks: rules (YAML data) evaluated by reachability, with findings that carry the
 witness path or the proof.
 
-Input: a snapshot (`netcheck.api.Snapshot`, a `Network`, or a path) and rules. Output:
-`CheckResult`. The CLI (`netcheck check`, `netcheck rules`) and the reporters (text, JSON,
-SARIF, JUnit) sit on top of this module.
+Input: an `Answerer` (anything that answers reachability questions on a network, e.g. the
+API's `Snapshot`) and rules. Output: `CheckResult`. `netcheck.check` (in `netcheck.api`) also
+takes a `Network` or a snapshot path and builds the `Snapshot` first. The CLI (`netcheck
+check`, `netcheck rules`) and the reporters (text, JSON, SARIF, JUnit) sit on top of this module.
 
     >>> from netcheck.policy import check, load_rules
-    >>> result = check("fixtures/three-tier")                  # doctest: +SKIP
+    >>> result = check(netcheck.load("fixtures/three-tier"))   # doctest: +SKIP
     >>> [(f.rule_id, f.resource_id) for f in result.findings]   # doctest: +SKIP
     >>> result.findings[0].path_text                            # doctest: +SKIP
 """
@@ -15,20 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-from netcheck.model import Network
+from netcheck.errors import RuleError
 from netcheck.policy.config import Config, find_config, read_config
-from netcheck.policy.evaluate import Engine, evaluate
-from netcheck.policy.loading import RuleError, builtin_rules_path, check_rule_files, load_rules
+from netcheck.policy.evaluate import evaluate
+from netcheck.policy.loading import builtin_rules_path, check_rule_files, load_rules
 from netcheck.policy.model import Expectation, Rule, RuleFile, RuleKind, RuleSeverity, Selector
 from netcheck.policy.result import CheckResult, Finding, Suppressed, Suppression, Undecided
+from netcheck.policy.run import Answerer
 from netcheck.policy.schema import rule_schema, schema_text
 
 __all__ = [
+    "Answerer",
     "CheckResult",
     "Config",
-    "Engine",
     "Expectation",
     "Finding",
     "Rule",
@@ -103,18 +104,8 @@ def apply_suppressions(
     )
 
 
-def _engine(net: Engine | Network | str | Path) -> tuple[Engine, str | None]:
-    from netcheck.api import Snapshot, load
-
-    if isinstance(net, str | Path):
-        return load(net), str(net)
-    if isinstance(net, Network):
-        return Snapshot(net), net.source
-    return net, getattr(net.network, "source", None)
-
-
 def check(
-    net: Engine | Network | str | Path,
+    answerer: Answerer,
     rules: Sequence[Rule] | None = None,
     *,
     select: Iterable[str] = (),
@@ -122,14 +113,18 @@ def check(
     suppressions: Sequence[Suppression] = (),
     today: date | None = None,
     timeout_ms: int = 30_000,
+    snapshot: str | None = None,
 ) -> CheckResult:
-    """Check a snapshot against `rules` (default: the built-in pack).
+    """Check the answerer's network against `rules` (default: the built-in pack).
 
-    `net` is a `netcheck.Snapshot`, a `Network`, or a snapshot path. `select` / `skip` are
-    rule-id globs. Findings matched by a suppression whose expiry date is not past are moved to
-    `CheckResult.suppressed`. Raises `RuleError` / `SnapshotError` for bad input.
+    `answerer` is a `netcheck.Snapshot` or anything with the same `network`, `query` and
+    `with_network` (`Answerer`); `netcheck.check` also takes a `Network` or a path. `select` /
+    `skip` are rule-id globs. Findings matched by a suppression whose expiry date is not past
+    are moved to `CheckResult.suppressed`. `snapshot` names the snapshot in the result (default:
+    the network's `source`). Raises `RuleError` for bad rules.
     """
     chosen = select_rules(load_rules() if rules is None else rules, select, skip)
-    engine, source = _engine(net)
-    result = evaluate(engine, chosen, timeout_ms=timeout_ms, snapshot=source)
+    if snapshot is None:
+        snapshot = getattr(answerer.network, "source", None)
+    result = evaluate(answerer, chosen, timeout_ms=timeout_ms, snapshot=snapshot)
     return apply_suppressions(result, suppressions, today)

@@ -25,8 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from netcheck.errors import Diagnostic, Severity
-from netcheck.policy.loading import RuleError
+from netcheck.errors import Diagnostic, RuleError, Severity
 from netcheck.policy.result import Suppression
 
 CONFIG_NAMES = (".netcheck.toml", "pyproject.toml")

@@ -1,9 +1,9 @@
 """Evaluating rules against a snapshot: one reachability question per selected resource and
 port set, each answered by the engine (`Snapshot.query`).
 
-Input: an engine (anything with `.network` and `.query(...)`, i.e. `netcheck.api.Snapshot`)
-and `Rule`s. Output: `CheckResult` (findings with the witness path or proof, undecided
-questions, notes).
+Input: an `Answerer` (`netcheck.policy.run`: anything with `.network`, `.query(...)` and
+`.with_network(...)`, e.g. the API's `Snapshot`) and `Rule`s. Output: `CheckResult` (findings
+with the witness path or proof, undecided questions, notes).
 
     result = evaluate(snapshot, load_rules())
     result.findings[0].path   # the hops of a packet that breaks the rule
@@ -18,206 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
-from netcheck.errors import Diagnostic, NetcheckError, QueryError, Severity
 from netcheck.model import Network
-from netcheck.model.packet import Hop
 from netcheck.policy.model import Expectation, Rule, RuleKind, port_bounds
-from netcheck.policy.result import BlockerInfo, CheckResult, Finding, Question, Undecided
+from netcheck.policy.peering import peering_least_access
+from netcheck.policy.result import CheckResult, Finding, Question, Undecided
+from netcheck.policy.run import Answerer, Run, verdict_of
 from netcheck.policy.select import Target, has_interfaces, resolve_side
-
-
-class Engine(Protocol):
-    """What evaluation needs from `netcheck.api.Snapshot`."""
-
-    @property
-    def network(self) -> Network: ...
-
-    def query(
-        self,
-        src: str,
-        dst: str,
-        *,
-        protocol: str = "any",
-        port: int | str | None = None,
-        one_way: bool = False,
-        timeout_ms: int = 30000,
-    ) -> Any: ...
-
-
-# Hop kinds whose deciding rule is worth naming in a fix hint, and how to say it.
-_HINT_KINDS = {
-    "security-group": "security group",
-    "network-acl": "network ACL",
-    "route-table": "route table",
-    "internet-gateway": "internet gateway",
-    "vpc-peering-connection": "peering connection",
-}
-
-
-def _verdict(answer: Any) -> str:
-    v = answer.verdict
-    return str(getattr(v, "value", v))
-
-
-def _path(answer: Any) -> tuple[tuple[Hop, ...], tuple[Hop, ...], str | None]:
-    w = getattr(answer, "witness", None)
-    if w is None:
-        return (), (), None
-    return tuple(w.path), tuple(getattr(w, "return_path", None) or ()), str(w.packet)
-
-
-def _blockers(answer: Any) -> tuple[BlockerInfo, ...]:
-    proof = getattr(answer, "proof", None)
-    if proof is None:
-        return ()
-    return tuple(
-        BlockerInfo(component_id=b.component_id, code=b.code, rule=b.rule, message=b.message or "")
-        for b in proof.blockers
-    )
-
-
-def fix_hint(rule: Rule, path: Sequence[Hop], blockers: Sequence[BlockerInfo]) -> str:
-    """The rule's fix text plus the settings of this path that let the packet through (or, for
-    `reachable` rules, the settings that block it)."""
-    specific = ""
-    if path:
-        seen: list[str] = []
-        for h in path:
-            what = _HINT_KINDS.get(h.kind)
-            if what and h.action != "deny":
-                if h.kind == "security-group" and h.rule:
-                    item = f"security group rule {h.rule}"  # the hop's component is the ENI
-                elif h.kind == "route-table" and h.rule:
-                    item = f"route table {h.component_id} route {h.rule}"
-                else:
-                    item = f"{what} {h.component_id}" + (f" rule {h.rule}" if h.rule else "")
-                if item not in seen:
-                    seen.append(item)
-        if seen:
-            specific = "Allowed by: " + "; ".join(seen) + "."
-    elif blockers:
-        specific = "Blocked by: " + "; ".join(
-            f"{b.component_id} ({b.code}{', ' + b.rule if b.rule else ''})" for b in blockers
-        )
-        specific += "."
-    return " ".join(x for x in (specific, rule.fix.strip()) if x)
-
-
-def _through(hops: Sequence[Hop], through: Sequence[str]) -> bool:
-    wanted = set(through)
-    return any(h.component_id in wanted or h.kind in wanted for h in hops)
-
-
-class _Run:
-    """The state of one evaluation: the engine, the options, and what has been found."""
-
-    def __init__(self, engine: Engine, *, timeout_ms: int, snapshot: str | None) -> None:
-        self.engine = engine
-        self.net = engine.network
-        self.timeout_ms = timeout_ms
-        self.snapshot = snapshot
-        self.findings: list[Finding] = []
-        self.undecided: list[Undecided] = []
-        self.errors: list[Diagnostic] = []
-        self.notes: list[str] = []
-        self.questions = 0
-        # (src, dst, protocol, one_way) -> no packet of the protocol gets through at all.
-        self.closed: dict[tuple[str, str, str, bool], bool] = {}
-        # The same key -> destination ports some witness showed open (splits port searches).
-        self.open_ports: dict[tuple[str, str, str, bool], set[int]] = {}
-
-    def ask(self, q: Question) -> Any:
-        self.questions += 1
-        return self.engine.query(
-            q.src,
-            q.dst,
-            protocol=q.protocol,
-            port=q.port,
-            one_way=q.one_way,
-            timeout_ms=self.timeout_ms,
-        )
-
-    def finding(
-        self, rule: Rule, subject: Target, q: Question, answer: Any, message: str
-    ) -> Finding:
-        path, return_path, packet = _path(answer)
-        blockers = _blockers(answer)
-        r = subject.resource
-        return Finding(
-            rule_id=rule.id,
-            severity=rule.severity,
-            title=rule.title,
-            resource_id=r.id if r is not None else subject.endpoint,
-            resource_name=r.name if r is not None else None,
-            question=q,
-            verdict=_verdict(answer),
-            message=message,
-            fix=fix_hint(rule, path, blockers),
-            packet=packet,
-            path=path,
-            return_path=return_path,
-            blockers=blockers,
-            location=r.provenance if r is not None else None,
-            snapshot=self.snapshot,
-        )
-
-    def judge(self, rule: Rule, subject: Target, q: Question, answer: Any) -> bool:
-        """Record what `answer` means for `rule`; True when the rule holds for `q`."""
-        verdict = _verdict(answer)
-        if verdict == "unknown":
-            reason = getattr(answer, "reason", None) or "the engine could not decide"
-            self.undecided.append(
-                Undecided(rule_id=rule.id, resource_id=subject.endpoint, question=q, reason=reason)
-            )
-            return True
-        what = f"{q.protocol}{'/' + q.port if q.port else ''} from {q.src} to {q.dst}"
-        if rule.expect is Expectation.UNREACHABLE and verdict == "reachable":
-            msg = f"{subject.label} breaks {rule.id}: {what} is reachable"
-        elif rule.expect is Expectation.REACHABLE and verdict == "unreachable":
-            msg = f"{subject.label} breaks {rule.id}: {what} is unreachable"
-        elif rule.expect is Expectation.ONLY_THROUGH and verdict == "reachable":
-            path, _, _ = _path(answer)
-            if _through(path, rule.through):
-                return True
-            msg = (
-                f"{subject.label} breaks {rule.id}: {what} is reachable on a path that avoids "
-                + " / ".join(rule.through)
-            )
-        else:
-            return True
-        self.findings.append(self.finding(rule, subject, q, answer, msg))
-        return False
-
-    def guarded(
-        self, rule: Rule, subject: Target, q: Question, then: Callable[[Any], object]
-    ) -> None:
-        """Ask `q` and pass the answer on; engine errors become notes, undecided or errors."""
-        try:
-            answer = self.ask(q)
-            w = getattr(answer, "witness", None)
-            if _verdict(answer) == "reachable" and w is not None and w.packet.dst_port:
-                key = (q.src, q.dst, q.protocol, q.one_way)
-                self.open_ports.setdefault(key, set()).add(w.packet.dst_port)
-        except QueryError as e:
-            if "no network interface" in str(e):
-                self.notes.append(f"{rule.id}: {q}: not analysed: {e}")
-            else:
-                self.errors.append(
-                    Diagnostic(
-                        severity=Severity.ERROR,
-                        message=f"{rule.id}: {q}: {e}",
-                        resource_id=subject.endpoint,
-                    )
-                )
-            return
-        except NetcheckError as e:
-            self.undecided.append(
-                Undecided(rule_id=rule.id, resource_id=subject.endpoint, question=q, reason=str(e))
-            )
-            return
-        then(answer)
 
 
 def isolate_groups(net: Network, names: Sequence[str]) -> Network:
@@ -240,24 +48,24 @@ def isolate_groups(net: Network, names: Sequence[str]) -> Network:
     return type(net)(**{**fields, "network_interfaces": enis})
 
 
-def _reachability(run: _Run, rule: Rule) -> None:
+def _reachability(run: Run, rule: Rule) -> None:
     assert rule.from_ is not None and rule.to is not None
     if rule.isolate_security_groups:
-        from netcheck.api import Snapshot
-
         # Answers are per network: the port caches start empty and are put back after.
-        saved = run.engine, run.closed, run.open_ports
-        run.engine = Snapshot(isolate_groups(run.net, rule.isolate_security_groups))
+        saved = run.answerer, run.closed, run.open_ports
+        run.answerer = run.answerer.with_network(
+            isolate_groups(run.net, rule.isolate_security_groups)
+        )
         run.closed, run.open_ports = {}, {}
         try:
             _questions(run, rule)
         finally:
-            run.engine, run.closed, run.open_ports = saved
+            run.answerer, run.closed, run.open_ports = saved
         return
     _questions(run, rule)
 
 
-def _questions(run: _Run, rule: Rule) -> None:
+def _questions(run: Run, rule: Rule) -> None:
     assert rule.from_ is not None and rule.to is not None
     froms = resolve_side(run.net, rule.from_)
     tos = resolve_side(run.net, rule.to)
@@ -280,7 +88,7 @@ def _questions(run: _Run, rule: Rule) -> None:
             _pair(run, rule, f, t, subject)
 
 
-def _pair(run: _Run, rule: Rule, f: Target, t: Target, subject: Target) -> None:
+def _pair(run: Run, rule: Rule, f: Target, t: Target, subject: Target) -> None:
     def question(port: int | str | None) -> Question:
         return Question(
             src=f.endpoint,
@@ -304,7 +112,7 @@ def _pair(run: _Run, rule: Rule, f: Target, t: Target, subject: Target) -> None:
         q = question(None)
 
         def note_closed(answer: Any) -> None:
-            run.closed[closed_key] = _verdict(answer) == "unreachable"
+            run.closed[closed_key] = verdict_of(answer) == "unreachable"
 
         run.guarded(rule, subject, q, note_closed)
     if run.closed.get(closed_key, False):
@@ -314,7 +122,7 @@ def _pair(run: _Run, rule: Rule, f: Target, t: Target, subject: Target) -> None:
 
 
 def _search(
-    run: _Run,
+    run: Run,
     rule: Rule,
     subject: Target,
     question: Callable[[int | str | None], Question],
@@ -344,7 +152,7 @@ def _search(
     span = f"{lo}-{hi}"
 
     def split(answer: Any) -> None:
-        verdict = _verdict(answer)
+        verdict = verdict_of(answer)
         if verdict == "unreachable":
             return
         w = getattr(answer, "witness", None)
@@ -364,17 +172,15 @@ def _search(
 
 
 def evaluate(
-    engine: Engine,
+    answerer: Answerer,
     rules: Sequence[Rule],
     *,
     timeout_ms: int = 30_000,
     snapshot: str | None = None,
 ) -> CheckResult:
-    """Check every rule against the engine's snapshot. Rules are evaluated in id order and
+    """Check every rule against the answerer's snapshot. Rules are evaluated in id order and
     findings sorted by (rule, resource, question) so that output is deterministic."""
-    from netcheck.policy.peering import peering_least_access
-
-    run = _Run(engine, timeout_ms=timeout_ms, snapshot=snapshot)
+    run = Run(answerer, timeout_ms=timeout_ms, snapshot=snapshot)
     ordered = sorted(rules, key=lambda r: r.id)
     for rule in ordered:
         if rule.kind is RuleKind.PEERING_LEAST_ACCESS:

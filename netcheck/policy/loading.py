@@ -21,18 +21,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from netcheck.errors import Diagnostic, InputError, Severity
+from netcheck.errors import Diagnostic, RuleError, Severity
 from netcheck.policy.model import Rule, RuleFile
 
 RULE_SUFFIXES = (".yaml", ".yml")
-
-
-class RuleError(InputError):
-    """Rule files that cannot be used (exit code 2); `diagnostics` says where and why."""
-
-    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
-        super().__init__(message)
-        self.diagnostics = diagnostics
 
 
 def builtin_rules_path() -> Path:

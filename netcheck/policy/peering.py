@@ -19,16 +19,14 @@ from __future__ import annotations
 import re
 from functools import partial
 from ipaddress import IPv4Network, ip_network
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from netcheck.errors import Diagnostic, Severity
 from netcheck.model import NetworkInterface, VpcPeeringConnection
 from netcheck.policy.model import Rule
 from netcheck.policy.result import Question
+from netcheck.policy.run import Run
 from netcheck.policy.select import Target
-
-if TYPE_CHECKING:
-    from netcheck.policy.evaluate import _Run
 
 ALLOWED_TAG = "netcheck:allowed-cidrs"
 
@@ -52,7 +50,7 @@ def _outside(eni: NetworkInterface, allowed: tuple[IPv4Network, ...]) -> bool:
     return any(not any(a in c for c in allowed) for a in eni.addresses)
 
 
-def peering_least_access(run: _Run, rule: Rule) -> None:
+def peering_least_access(run: Run, rule: Rule) -> None:
     for pcx in run.net.vpc_peering_connections:
         if pcx.status != "active":
             continue
@@ -96,7 +94,7 @@ def peering_least_access(run: _Run, rule: Rule) -> None:
 
 
 def _judge(
-    run: _Run,
+    run: Run,
     rule: Rule,
     subject: Target,
     q: Question,

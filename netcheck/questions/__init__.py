@@ -1,6 +1,7 @@
 """Questions: plain typed functions over loaded snapshots, each with a pydantic parameter model.
 
-Input: snapshots (`netcheck.api.Snapshot` or `Network`) and parameters. Output: typed results
+Input: snapshots (a `Network`, or anything with `.network` such as the API's `Snapshot`) and
+parameters. Output: typed results
 with `to_dict()`. `QUESTIONS` lists them explicitly (nothing registers itself on import).
 
 - `diff(old, new, src=…, dst=…)`: packets reachable in NEW but not OLD, and the reverse.

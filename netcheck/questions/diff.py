@@ -36,15 +36,15 @@ from netcheck.compile.packet import fresh
 from netcheck.errors import QueryError
 from netcheck.explain.exposure import BoxChange, PairDiff, SnapshotDiff
 from netcheck.explain.sets import ReachableSet, build_set
-from netcheck.model.endpoints import (
+from netcheck.model.network import Network
+from netcheck.model.packet import Origin
+from netcheck.model.resolve import (
     Destination,
     Header,
     Source,
     resolve_destination,
     resolve_sources,
 )
-from netcheck.model.network import Network
-from netcheck.model.packet import Origin
 from netcheck.questions.exposure import resources_of
 from netcheck.questions.reachable_set import clips_for, network_of
 from netcheck.solve.set_results import SetOutcome

@@ -30,11 +30,11 @@ from netcheck.compile.base import NON_PUBLIC
 from netcheck.compile.headerspace import cut_points, security_group_boxes, snapshot_public_ips
 from netcheck.explain.exposure import Exposure, ResourceExposure
 from netcheck.explain.sets import PacketBox, ReachableSet, build_set, cidrs_of, walk_witness
-from netcheck.model.endpoints import Destination, Header, Source, resolve_sources
 from netcheck.model.filtering import Direction, SecurityGroup, SecurityGroupRule
 from netcheck.model.interfaces import InterfaceOwnerKind, NetworkInterface
 from netcheck.model.network import Network
 from netcheck.model.packet import OriginKind
+from netcheck.model.resolve import Destination, Header, Source, resolve_sources
 from netcheck.questions.reachable_set import clips_for, network_of, solve_pair
 from netcheck.solve.engine import Request, run
 from netcheck.solve.set_results import BoxValue, SetOutcome

@@ -27,14 +27,16 @@ from netcheck.compile.headerspace import (
 )
 from netcheck.explain.sets import ReachableSet, addresses_within, build_set
 from netcheck.model.base import ICMP, TCP, UDP
-from netcheck.model.endpoints import (
+from netcheck.model.network import Network
+from netcheck.model.resolve import (
     Destination,
     Header,
     Source,
+    parse_ports,
+    parse_protocol,
     resolve_destination,
     resolve_sources,
 )
-from netcheck.model.network import Network
 from netcheck.solve.set_results import SetOutcome
 from netcheck.solve.sets import CLASSES, enumerate_set
 
@@ -161,7 +163,6 @@ def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> Reachabl
     """Every packet from `src` to `dst` that gets through, as boxes with witnesses
     (options: the other fields of `ReachableSetParams`). Raises `QueryError` for unknown
     endpoints or bad ports."""
-    from netcheck.api import parse_ports, parse_protocol  # the query syntax of `query`
     from netcheck.errors import QueryError
 
     params = ReachableSetParams(src=src, dst=dst, **options)

@@ -273,7 +273,7 @@ def _result(
 def sarif_log(result: CheckResult, base: Path | None = None) -> dict[str, Any]:
     """The SARIF log of a check. File URIs are relative to `base` (default: the current
     folder, i.e. the repository root in CI) with `uriBaseId` `%SRCROOT%`."""
-    from netcheck import __version__
+    from netcheck.version import __version__
 
     base = base or Path.cwd()
     rules = sorted(result.rules, key=lambda r: r.id)

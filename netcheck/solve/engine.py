@@ -43,10 +43,10 @@ from netcheck.compile.query import (
 from netcheck.compile.steps import Path, Step
 from netcheck.compile.topology import connects
 from netcheck.errors import UnsupportedFeature
-from netcheck.model.endpoints import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, OriginKind
-from netcheck.solve.results import BlockerValue, Found, HopValue, Outcome
+from netcheck.model.resolve import Destination, Header, Source
+from netcheck.solve.results import BlockerValue, Found, HopValue, Outcome, Verdict
 
 INCREMENTAL_TRY_MS = 50
 EXAMPLE_PREFERENCES = 6
@@ -267,7 +267,7 @@ class Engine:
         self.req = req
         self.net = req.network
         self.ck = Checker(req.timeout_ms)
-        self.out = Outcome("unreachable")
+        self.out = Outcome(Verdict.UNREACHABLE)
         self.unknowns: list[tuple[str, str]] = []
         self.smt2: list[tuple[str, list[z3.BoolRef]]] = []
         self._examples = 0
@@ -276,25 +276,25 @@ class Engine:
         try:
             for k, src in enumerate(self.req.sources):
                 if self._source(k, src):
-                    self.out.verdict = "reachable"
+                    self.out.verdict = Verdict.REACHABLE
                     break
             else:
                 if self.unknowns:
-                    self.out.verdict = "unknown"
+                    self.out.verdict = Verdict.UNKNOWN
                     comp, why = self.unknowns[0]
                     self.out.unknown_component = comp
                     self.out.reason = why
         except SolverGaveUp as e:
-            self.out.verdict = "unknown"
+            self.out.verdict = Verdict.UNKNOWN
             self.out.reason = str(e)
         except UnsupportedFeature as e:
-            self.out.verdict = "unknown"
+            self.out.verdict = Verdict.UNKNOWN
             self.out.reason = str(e)
             self.out.unknown_component = e.component_id
         except KeyError as e:  # a lookup of something the snapshot lacks
-            self.out.verdict = "unknown"
+            self.out.verdict = Verdict.UNKNOWN
             self.out.reason = f"a resource on a path is not in the snapshot: {e}"
-        if self.out.verdict == "unreachable" and self.out.paths_checked == 0:
+        if self.out.verdict is Verdict.UNREACHABLE and self.out.paths_checked == 0:
             self._no_path()
         if self.req.emit_smt2 is not None:
             self._emit()

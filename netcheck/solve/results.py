@@ -1,14 +1,25 @@
 """Plain-Python results of the solver: what explain/ turns into witnesses and proofs.
 
-Input: nothing (data classes). Output: `HopValue`, `Found`, `BlockerValue`, `Outcome`.
+Input: nothing (data classes). Output: `Verdict`, `HopValue`, `Found`, `BlockerValue`,
+`Outcome`.
 No Z3 object ever appears here: packets are dicts of header field -> int.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from netcheck.model.packet import Origin
+
+
+class Verdict(StrEnum):
+    """The answer to a reachability question; the values are the JSON contract (`verdict`).
+    `netcheck.Verdict` (explain/answer.py) is this same class."""
+
+    REACHABLE = "reachable"
+    UNREACHABLE = "unreachable"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -53,9 +64,7 @@ class BlockerValue:
 
 @dataclass
 class Outcome:
-    """`verdict` is "reachable", "unreachable" or "unknown"."""
-
-    verdict: str
+    verdict: Verdict
     found: Found | None = None
     blockers: list[BlockerValue] = field(default_factory=list)
     paths_checked: int = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from netcheck.inputs.aws import gateways, interfaces, keys, security, transit, vpc
-from netcheck.inputs.aws.context import Ctx, Raw
+from netcheck.inputs.aws.context import Raw, ReadContext
 from netcheck.inputs.diagnostics import Collector, Loc
 from netcheck.inputs.draft import Draft
 from netcheck.inputs.files import SourceFile
@@ -22,7 +22,7 @@ _SHARED_KEYS = ("VpcPeeringConnections", "TransitGatewayAttachments")
 _MERGED_KEYS = ("PrefixLists", "Addresses")
 
 
-def _collect_list(key: str, value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> None:
+def _collect_list(key: str, value: Any, loc: Loc, f: SourceFile, ctx: ReadContext) -> None:
     c = ctx.c
     if not isinstance(value, list):
         c.error(f"{key} must be a list", loc)
@@ -40,7 +40,7 @@ def _collect_list(key: str, value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> No
         ctx.raw[key].append(Raw(item, where.rid(rid), f.account, f.region))
 
 
-def _collect_reservations(value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> None:
+def _collect_reservations(value: Any, loc: Loc, f: SourceFile, ctx: ReadContext) -> None:
     if not isinstance(value, list):
         ctx.c.error("Reservations must be a list", loc)
         return
@@ -53,7 +53,7 @@ def _collect_reservations(value: Any, loc: Loc, f: SourceFile, ctx: Ctx) -> None
         _collect_list("Instances", res.get("Instances", []), where.key("Instances"), f, ctx)
 
 
-def collect(files: list[SourceFile], ctx: Ctx) -> None:
+def collect(files: list[SourceFile], ctx: ReadContext) -> None:
     """Sort every top-level key of every file into `ctx.raw` (unknown keys reported)."""
     c = ctx.c
     for f in files:
@@ -90,7 +90,7 @@ def collect(files: list[SourceFile], ctx: Ctx) -> None:
                 c.warning(f"unknown top-level key {key} ignored", f.loc.key(key))
 
 
-def check_duplicates(ctx: Ctx) -> None:
+def check_duplicates(ctx: ReadContext) -> None:
     """Keep the first record of each id; a second one is an error naming both places, or a
     note for both sides of a cross-region peering and for an identical copy in another file."""
     for key in list(ctx.raw):
@@ -132,7 +132,7 @@ def check_duplicates(ctx: Ctx) -> None:
 def read_describe_json(files: list[SourceFile], c: Collector) -> Draft:
     """The AWS describe-* reader: records -> model objects, plus the references it saw.
     Defaulting and checks every format shares are left to `netcheck.inputs.passes`."""
-    ctx = Ctx(c)
+    ctx = ReadContext(c)
     collect(files, ctx)
     check_duplicates(ctx)
     prefix_lists = gateways.read_prefix_lists(ctx)

@@ -32,7 +32,7 @@ class Raw:
 
 
 @dataclass
-class Ctx:
+class ReadContext:
     c: Collector
     raw: dict[str, list[Raw]] = field(default_factory=lambda: defaultdict(list))
     # id -> why it was left out (e.g. "state 'deleting'")

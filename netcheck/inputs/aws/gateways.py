@@ -1,7 +1,7 @@
 """Gateways and connections: internet / egress-only gateways, NAT gateways, VPC endpoints,
 peering connections, virtual private gateways, VPN connections and prefix lists.
 
-Input: raw records in a `Ctx`. Output: the matching model objects; resources in a state that
+Input: raw records in a `ReadContext`. Output: the matching model objects; resources in a state that
 carries no traffic (NAT not `available`, peering not `active`, endpoint or VPN deleted…) are
 left out with a note.
 """
@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from netcheck.errors import Severity
 from netcheck.inputs.aws import keys
-from netcheck.inputs.aws.context import Ctx, Raw
+from netcheck.inputs.aws.context import Raw, ReadContext
 from netcheck.inputs.diagnostics import Loc
 from netcheck.inputs.values import (
     Json,
@@ -51,7 +51,7 @@ from netcheck.model import (
 _ATTACHED = ("available", "attached")
 
 
-def _attached_vpcs(d: Json, field: str, loc: Loc, ctx: Ctx) -> tuple[str, ...]:
+def _attached_vpcs(d: Json, field: str, loc: Loc, ctx: ReadContext) -> tuple[str, ...]:
     out = []
     for a, where in objects(d, field, loc, ctx.c):
         if a.get("State", "attached") in _ATTACHED and (vid := opt_str(a, "VpcId", where, ctx.c)):
@@ -64,7 +64,7 @@ _Gateway = TypeVar("_Gateway", InternetGateway, EgressOnlyInternetGateway)
 
 
 def _read_attached_gateways(
-    ctx: Ctx, key: str, known: frozenset[str], kind: type[_Gateway]
+    ctx: ReadContext, key: str, known: frozenset[str], kind: type[_Gateway]
 ) -> list[_Gateway]:
     """Internet and egress-only gateways share one shape: an id and their VPC attachments."""
     out = []
@@ -76,11 +76,11 @@ def _read_attached_gateways(
     return out
 
 
-def read_internet_gateways(ctx: Ctx) -> list[InternetGateway]:
+def read_internet_gateways(ctx: ReadContext) -> list[InternetGateway]:
     return _read_attached_gateways(ctx, "InternetGateways", keys.INTERNET_GATEWAY, InternetGateway)
 
 
-def read_egress_only_internet_gateways(ctx: Ctx) -> list[EgressOnlyInternetGateway]:
+def read_egress_only_internet_gateways(ctx: ReadContext) -> list[EgressOnlyInternetGateway]:
     return _read_attached_gateways(
         ctx,
         "EgressOnlyInternetGateways",
@@ -89,7 +89,7 @@ def read_egress_only_internet_gateways(ctx: Ctx) -> list[EgressOnlyInternetGatew
     )
 
 
-def read_nat_gateways(ctx: Ctx) -> list[NatGateway]:
+def read_nat_gateways(ctx: ReadContext) -> list[NatGateway]:
     out = []
     for r in ctx.records("NatGateways"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -138,7 +138,7 @@ def read_nat_gateways(ctx: Ctx) -> list[NatGateway]:
 _ENDPOINT_TYPES = {t.value.lower(): t for t in VpcEndpointType}
 
 
-def read_vpc_endpoints(ctx: Ctx, prefix_lists: list[PrefixList]) -> list[VpcEndpoint]:
+def read_vpc_endpoints(ctx: ReadContext, prefix_lists: list[PrefixList]) -> list[VpcEndpoint]:
     pl_by_name = {p.prefix_list_name: p.id for p in prefix_lists if p.prefix_list_name}
     out = []
     for r in ctx.records("VpcEndpoints"):
@@ -196,7 +196,7 @@ def read_vpc_endpoints(ctx: Ctx, prefix_lists: list[PrefixList]) -> list[VpcEndp
     return out
 
 
-def _vpc_info(d: Json, field: str, loc: Loc, ctx: Ctx) -> PeeringVpcInfo | None:
+def _vpc_info(d: Json, field: str, loc: Loc, ctx: ReadContext) -> PeeringVpcInfo | None:
     c = ctx.c
     info = opt_dict(d, field, loc, c)
     where = loc.key(field)
@@ -223,7 +223,7 @@ def _vpc_info(d: Json, field: str, loc: Loc, ctx: Ctx) -> PeeringVpcInfo | None:
     )
 
 
-def read_peering_connections(ctx: Ctx) -> list[VpcPeeringConnection]:
+def read_peering_connections(ctx: ReadContext) -> list[VpcPeeringConnection]:
     out = []
     for r in ctx.records("VpcPeeringConnections"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -258,7 +258,7 @@ def read_peering_connections(ctx: Ctx) -> list[VpcPeeringConnection]:
     return out
 
 
-def read_vpn_gateways(ctx: Ctx) -> list[VpnGateway]:
+def read_vpn_gateways(ctx: ReadContext) -> list[VpnGateway]:
     out = []
     for r in ctx.records("VpnGateways"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -273,7 +273,7 @@ def read_vpn_gateways(ctx: Ctx) -> list[VpnGateway]:
     return out
 
 
-def read_vpn_connections(ctx: Ctx) -> list[VpnConnection]:
+def read_vpn_connections(ctx: ReadContext) -> list[VpnConnection]:
     out = []
     for r in ctx.records("VpnConnections"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -310,7 +310,7 @@ def read_vpn_connections(ctx: Ctx) -> list[VpnConnection]:
     return out
 
 
-def read_prefix_lists(ctx: Ctx) -> list[PrefixList]:
+def read_prefix_lists(ctx: ReadContext) -> list[PrefixList]:
     """Prefix lists from both shapes (`describe-prefix-lists` with `Cidrs`, and
     `describe-managed-prefix-lists` plus `ManagedPrefixListEntries`), merged by id."""
     c = ctx.c

@@ -1,7 +1,7 @@
 """Network interfaces, EC2 instances and RDS DB instances (`describe-network-interfaces`,
 `describe-instances`, `rds describe-db-instances`, `describe-addresses`).
 
-Input: raw records in a `Ctx` plus NAT gateways and VPC endpoints already read.
+Input: raw records in a `ReadContext` plus NAT gateways and VPC endpoints already read.
 Output: `NetworkInterface`s (owner kind and id derived from InterfaceType, Attachment,
 RequesterId and the Description AWS writes), running `Instance`s, `DbInstance`s.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from netcheck.errors import Severity
 from netcheck.inputs.aws import keys
-from netcheck.inputs.aws.context import Ctx, Raw
+from netcheck.inputs.aws.context import Raw, ReadContext
 from netcheck.inputs.diagnostics import Loc
 from netcheck.inputs.values import (
     Json,
@@ -98,7 +98,7 @@ def owner_of(d: Json, instance_id: str | None) -> tuple[Kind, str | None]:
     return Kind.OTHER, None
 
 
-def _addresses(d: Json, loc: Loc, ctx: Ctx) -> list[PrivateAddress]:
+def _addresses(d: Json, loc: Loc, ctx: ReadContext) -> list[PrivateAddress]:
     c = ctx.c
     out: list[PrivateAddress] = []
     listed = list(objects(d, "PrivateIpAddresses", loc, c))
@@ -122,7 +122,7 @@ def _addresses(d: Json, loc: Loc, ctx: Ctx) -> list[PrivateAddress]:
     return out
 
 
-def _ipv6(d: Json, loc: Loc, ctx: Ctx) -> tuple[IPv6Address, ...]:
+def _ipv6(d: Json, loc: Loc, ctx: ReadContext) -> tuple[IPv6Address, ...]:
     out = []
     for item, where in objects(d, "Ipv6Addresses", loc, ctx.c):
         addr = ip6(item.get("Ipv6Address"), where.key("Ipv6Address"), ctx.c)
@@ -131,7 +131,7 @@ def _ipv6(d: Json, loc: Loc, ctx: Ctx) -> tuple[IPv6Address, ...]:
     return tuple(out)
 
 
-def _interface(r: Raw, ctx: Ctx, **defaults: Any) -> NetworkInterface | None:
+def _interface(r: Raw, ctx: ReadContext, **defaults: Any) -> NetworkInterface | None:
     d, loc, c = r.data, r.loc, ctx.c
     attachment = opt_dict(d, "Attachment", loc, c) or {}
     instance_id = opt_str(attachment, "InstanceId", loc.key("Attachment"), c)
@@ -184,7 +184,7 @@ def _interface(r: Raw, ctx: Ctx, **defaults: Any) -> NetworkInterface | None:
     )
 
 
-def read_instances(ctx: Ctx) -> tuple[list[Instance], list[Raw]]:
+def read_instances(ctx: ReadContext) -> tuple[list[Instance], list[Raw]]:
     """Running instances, and the interface records found inside them."""
     out, enis = [], []
     for r in ctx.records("Instances"):
@@ -218,7 +218,7 @@ def read_instances(ctx: Ctx) -> tuple[list[Instance], list[Raw]]:
     return out, enis
 
 
-def read_interfaces(ctx: Ctx, instance_enis: list[Raw]) -> list[NetworkInterface]:
+def read_interfaces(ctx: ReadContext, instance_enis: list[Raw]) -> list[NetworkInterface]:
     out: dict[str, NetworkInterface] = {}
     for r in ctx.records("NetworkInterfaces"):
         check_fields(r.data, keys.NETWORK_INTERFACE, r.loc, ctx.c)
@@ -243,7 +243,7 @@ def read_interfaces(ctx: Ctx, instance_enis: list[Raw]) -> list[NetworkInterface
 
 
 def attach_nat_interfaces(
-    ctx: Ctx, nats: list[NatGateway], enis: list[NetworkInterface]
+    ctx: ReadContext, nats: list[NatGateway], enis: list[NetworkInterface]
 ) -> list[NetworkInterface]:
     """Make sure every NAT gateway address has an interface owned by its NAT gateway."""
     by_id = {e.id: e for e in enis}
@@ -306,7 +306,7 @@ def attach_nat_interfaces(
 
 
 def attach_endpoint_interfaces(
-    ctx: Ctx, endpoints: list[VpcEndpoint], enis: list[NetworkInterface]
+    ctx: ReadContext, endpoints: list[VpcEndpoint], enis: list[NetworkInterface]
 ) -> list[NetworkInterface]:
     """Mark the interfaces of interface / GWLB endpoints as owned by their endpoint."""
     by_id = {e.id: e for e in enis}
@@ -324,7 +324,7 @@ def attach_endpoint_interfaces(
     return list(by_id.values())
 
 
-def apply_addresses(ctx: Ctx, enis: list[NetworkInterface]) -> list[NetworkInterface]:
+def apply_addresses(ctx: ReadContext, enis: list[NetworkInterface]) -> list[NetworkInterface]:
     """Fill in Elastic IPs from `describe-addresses` where an interface lacks its public IP."""
     by_id = {e.id: e for e in enis}
     for r in ctx.records("Addresses"):
@@ -368,7 +368,7 @@ _DB_INACTIVE = {"creating", "deleting", "deleted", "failed", "stopped", "stoppin
 
 
 def read_db_instances(
-    ctx: Ctx, enis: list[NetworkInterface]
+    ctx: ReadContext, enis: list[NetworkInterface]
 ) -> tuple[list[DbInstance], list[NetworkInterface]]:
     """RDS DB instances, linked to their interfaces: RDS interfaces of the DB's VPC in one of
     its subnets carrying exactly its security groups."""

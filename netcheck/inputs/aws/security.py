@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from netcheck.inputs.aws import keys
-from netcheck.inputs.aws.context import Ctx
+from netcheck.inputs.aws.context import ReadContext
 from netcheck.inputs.diagnostics import Loc
 from netcheck.inputs.values import (
     Json,
@@ -40,7 +40,7 @@ _PEERS = (
 )
 
 
-def _match_fields(perm: Json, loc: Loc, ctx: Ctx) -> dict[str, Any] | None:
+def _match_fields(perm: Json, loc: Loc, ctx: ReadContext) -> dict[str, Any] | None:
     """Protocol, port range and ICMP type/code of one permission (None if invalid)."""
     c = ctx.c
     proto = protocol(perm.get("IpProtocol"), loc.key("IpProtocol"), c)
@@ -61,7 +61,7 @@ def _match_fields(perm: Json, loc: Loc, ctx: Ctx) -> dict[str, Any] | None:
 
 
 def _rules(
-    d: Json, field: str, direction: Direction, group_id: str, loc: Loc, ctx: Ctx
+    d: Json, field: str, direction: Direction, group_id: str, loc: Loc, ctx: ReadContext
 ) -> list[SecurityGroupRule]:
     c = ctx.c
     out = []
@@ -113,7 +113,7 @@ def _rules(
     return out
 
 
-def read_security_groups(ctx: Ctx) -> list[SecurityGroup]:
+def read_security_groups(ctx: ReadContext) -> list[SecurityGroup]:
     out = []
     for r in ctx.records("SecurityGroups"):
         d, loc, c = r.data, r.loc, ctx.c

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from netcheck.errors import Severity
 from netcheck.inputs.aws import keys
-from netcheck.inputs.aws.context import Ctx, Raw
+from netcheck.inputs.aws.context import Raw, ReadContext
 from netcheck.inputs.diagnostics import Loc
 from netcheck.inputs.values import (
     Json,
@@ -42,7 +42,7 @@ ACTIVE_ATTACHMENT_STATES = ("available", "modifying")
 _TYPES = {t.value: t for t in TransitGatewayAttachmentType}
 
 
-def read_transit_gateways(ctx: Ctx) -> list[TransitGateway]:
+def read_transit_gateways(ctx: ReadContext) -> list[TransitGateway]:
     out = []
     for r in ctx.records("TransitGateways"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -75,7 +75,7 @@ def read_transit_gateways(ctx: Ctx) -> list[TransitGateway]:
     return out
 
 
-def read_attachments(ctx: Ctx) -> list[TransitGatewayAttachment]:
+def read_attachments(ctx: ReadContext) -> list[TransitGatewayAttachment]:
     """Attachments from `TransitGatewayAttachments`, completed by `TransitGatewayVpcAttachments`
     (subnets, appliance mode); a VPC attachment listed only in the latter is read from it."""
     c = ctx.c
@@ -154,7 +154,7 @@ def read_attachments(ctx: Ctx) -> list[TransitGatewayAttachment]:
     return out
 
 
-def _links(d: Json, fields: tuple[str, ...], active: str, loc: Loc, ctx: Ctx) -> list[str]:
+def _links(d: Json, fields: tuple[str, ...], active: str, loc: Loc, ctx: ReadContext) -> list[str]:
     """Attachment ids of associations / propagations in state `active`."""
     out = []
     for field in fields:
@@ -172,7 +172,7 @@ def _links(d: Json, fields: tuple[str, ...], active: str, loc: Loc, ctx: Ctx) ->
     return out
 
 
-def _tgw_route(d: Json, loc: Loc, ctx: Ctx) -> TransitGatewayRoute | None:
+def _tgw_route(d: Json, loc: Loc, ctx: ReadContext) -> TransitGatewayRoute | None:
     c = ctx.c
     check_fields(d, keys.TRANSIT_GATEWAY_ROUTE, loc, c)
     state = opt_str(d, "State", loc, c) or "active"
@@ -212,7 +212,7 @@ def _tgw_route(d: Json, loc: Loc, ctx: Ctx) -> TransitGatewayRoute | None:
 
 
 def read_route_tables(
-    ctx: Ctx, attachments: list[TransitGatewayAttachment]
+    ctx: ReadContext, attachments: list[TransitGatewayAttachment]
 ) -> list[TransitGatewayRouteTable]:
     c = ctx.c
     associations: dict[str, list[str]] = defaultdict(list)

@@ -1,7 +1,7 @@
 """VPCs, subnets, route tables and network ACLs from `describe-vpcs`, `describe-subnets`,
 `describe-route-tables`, `describe-network-acls`.
 
-Input: raw records in a `Ctx`. Output: `Vpc`, `Subnet` (route table and NACL left to
+Input: raw records in a `ReadContext`. Output: `Vpc`, `Subnet` (route table and NACL left to
 `passes.resolve_subnet_associations`), `RouteTable` (with the subnets it is associated with),
 `NetworkAcl` (likewise).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network, IPv6Network
 
 from netcheck.inputs.aws import keys
-from netcheck.inputs.aws.context import Ctx
+from netcheck.inputs.aws.context import ReadContext
 from netcheck.inputs.diagnostics import Loc
 from netcheck.inputs.draft import UNRESOLVED
 from netcheck.inputs.values import (
@@ -51,7 +51,7 @@ from netcheck.model import (
 _ASSOCIATED = ("associated", None)
 
 
-def _ipv6_blocks(data: Json, loc: Loc, ctx: Ctx) -> tuple[IPv6Network, ...]:
+def _ipv6_blocks(data: Json, loc: Loc, ctx: ReadContext) -> tuple[IPv6Network, ...]:
     out = []
     for assoc, where in objects(data, "Ipv6CidrBlockAssociationSet", loc, ctx.c):
         state = nested_str(assoc, "Ipv6CidrBlockState", "State", where, ctx.c)
@@ -63,7 +63,7 @@ def _ipv6_blocks(data: Json, loc: Loc, ctx: Ctx) -> tuple[IPv6Network, ...]:
     return tuple(out)
 
 
-def read_vpcs(ctx: Ctx) -> list[Vpc]:
+def read_vpcs(ctx: ReadContext) -> list[Vpc]:
     out = []
     for r in ctx.records("Vpcs"):
         d, loc = r.data, r.loc
@@ -130,7 +130,7 @@ _GATEWAY_WHAT = {
 _BLACKHOLE_HINT = "AWS shows such a route as blackhole"
 
 
-def _route(d: Json, loc: Loc, ctx: Ctx) -> Route | None:
+def _route(d: Json, loc: Loc, ctx: ReadContext) -> Route | None:
     c = ctx.c
     check_fields(d, keys.ROUTE, loc, c)
     destination: IPv4Network | IPv6Network | None = None
@@ -194,7 +194,7 @@ def _route(d: Json, loc: Loc, ctx: Ctx) -> Route | None:
     )
 
 
-def read_route_tables(ctx: Ctx) -> list[RouteTable]:
+def read_route_tables(ctx: ReadContext) -> list[RouteTable]:
     out = []
     for r in ctx.records("RouteTables"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -238,7 +238,7 @@ def read_route_tables(ctx: Ctx) -> list[RouteTable]:
     return out
 
 
-def _nacl_entry(d: Json, loc: Loc, ctx: Ctx) -> NaclEntry | None:
+def _nacl_entry(d: Json, loc: Loc, ctx: ReadContext) -> NaclEntry | None:
     c = ctx.c
     check_fields(d, keys.NACL_ENTRY, loc, c)
     number = opt_int(d, "RuleNumber", loc, c)
@@ -295,7 +295,7 @@ def _nacl_entry(d: Json, loc: Loc, ctx: Ctx) -> NaclEntry | None:
     )
 
 
-def read_network_acls(ctx: Ctx) -> list[NetworkAcl]:
+def read_network_acls(ctx: ReadContext) -> list[NetworkAcl]:
     out = []
     for r in ctx.records("NetworkAcls"):
         d, loc, c = r.data, r.loc, ctx.c
@@ -331,7 +331,7 @@ def read_network_acls(ctx: Ctx) -> list[NetworkAcl]:
     return out
 
 
-def read_subnets(ctx: Ctx, vpcs: list[Vpc]) -> list[Subnet]:
+def read_subnets(ctx: ReadContext, vpcs: list[Vpc]) -> list[Subnet]:
     """Subnets; their route table and network ACL stay `UNRESOLVED` here: AWS names the
     association on the table's side, `passes.resolve_subnet_associations` applies it."""
     vpc_ids = {v.id for v in vpcs}

@@ -1,4 +1,4 @@
-"""Endpoint resolution: the SRC / DST strings of a query -> where packets start and what
+"""Query resolution: the SRC / DST strings of a query -> where packets start and what
 counts as arriving.
 
 Input: a `Network` and a string: a resource id (`i-`, `eni-`, `subnet-`, `vpc-`, `igw-`,
@@ -9,6 +9,9 @@ count as success). Unknown or ambiguous names raise `QueryError` with "did you m
 
     resolve_destination(net, "10.0.1.5")   # the ENI owning 10.0.1.5, dst_ip pinned to it
     resolve_sources(net, "0.0.0.0/0")      # every outside address: internet and on-prem
+
+`parse_protocol` / `parse_ports` read the PROTOCOL and PORT strings into a `Header`'s fields
+(the syntax shared by `query`, `reachable-set` and the policy rules).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import difflib
 from ipaddress import IPv4Address, IPv4Network, ip_network
 
 from netcheck.errors import QueryError
-from netcheck.model.base import NON_PUBLIC_RANGES, Frozen, PortRange, Resource
+from netcheck.model.base import ICMP, NON_PUBLIC_RANGES, TCP, UDP, Frozen, PortRange, Resource
 from netcheck.model.gateways import (
     InternetGateway,
     NatGateway,
@@ -266,3 +269,49 @@ class Header(Frozen):
     icmp_type: int | None = None
     icmp_code: int | None = None
     packet: Packet | None = None
+
+
+_PROTOCOLS = {"tcp": TCP, "udp": UDP, "icmp": ICMP}
+
+
+def parse_protocol(text: str | int | None) -> int | None:
+    """The PROTOCOL of a query: `tcp`/`udp`/`icmp`/`any` or an IP protocol number 0-255
+    (None = any). Raises `QueryError`."""
+    if text is None:
+        return None
+    if isinstance(text, int):
+        number = text
+    else:
+        t = text.strip().lower()
+        if t in ("any", "all", "-1", ""):
+            return None
+        if t in _PROTOCOLS:
+            return _PROTOCOLS[t]
+        try:
+            number = int(t)
+        except ValueError:
+            raise QueryError(
+                f"unknown protocol {text!r}", ("tcp", "udp", "icmp", "any", "a number 0-255")
+            ) from None
+    if not 0 <= number <= 255:
+        raise QueryError(f"protocol number {number} is outside 0-255")
+    return number
+
+
+def parse_ports(value: int | str | None, what: str = "port") -> PortRange | None:
+    """The PORT / SRC_PORT of a query: `N` or `N-M` (inclusive, 0-65535); None = any. Raises
+    `QueryError`."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        if "-" in text:
+            a, b = text.split("-", 1)
+            start, end = int(a), int(b)
+        else:
+            start = end = int(text)
+    except ValueError:
+        raise QueryError(f"bad {what} {value!r}: expected N or N-M") from None
+    if not (0 <= start <= end <= 65535):
+        raise QueryError(f"bad {what} {value!r}: expected 0 <= N <= M <= 65535")
+    return PortRange(start=start, end=end)
