@@ -18,6 +18,7 @@ from netcheck.compile.steps import End, NatSession, Path, Rule, Step
 from netcheck.errors import UnsupportedFeature
 from netcheck.model.base import NON_PUBLIC_RANGES
 from netcheck.model.filtering import Direction, NetworkAcl, SecurityGroup
+from netcheck.model.hops import HopKind
 from netcheck.model.interfaces import NetworkInterface
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
@@ -113,7 +114,7 @@ class ExplorerBase:
     @staticmethod
     def step(
         cid: str,
-        kind: str,
+        kind: HopKind,
         label: str,
         text: str,
         guard: z3.BoolRef,
@@ -127,7 +128,7 @@ class ExplorerBase:
         self,
         steps: Steps,
         cid: str,
-        kind: str,
+        kind: HopKind,
         label: str,
         cond: z3.BoolRef,
         p: SymPacket,
@@ -162,7 +163,7 @@ class ExplorerBase:
         allowed, rules = self._nacl_cache[key]
         return self.step(
             acl.id,
-            "network-acl",
+            HopKind.NETWORK_ACL,
             f"nacl:{acl.id}:{direction.value}",
             f"network ACL {acl.id} of {subnet.id} ({direction.value})",
             allowed,
@@ -186,7 +187,7 @@ class ExplorerBase:
         groups = ", ".join(sorted(eni.group_ids)) or "none"
         st = self.step(
             eni.id,
-            "security-group",
+            HopKind.SECURITY_GROUP,
             f"sg:{eni.id}:{direction.value}",
             f"security groups of {eni.id} ({groups}) {direction.value}",
             allowed,
@@ -202,7 +203,7 @@ class ExplorerBase:
             extra = self.leaf(
                 steps,
                 missing[0],
-                "security-group",
+                HopKind.SECURITY_GROUP,
                 f"sg:{missing[0]}:missing",
                 z3.Not(allowed),
                 p,

@@ -29,6 +29,7 @@ from netcheck.errors import UnsupportedFeature
 from netcheck.model.base import TCP, UDP
 from netcheck.model.filtering import Direction
 from netcheck.model.gateways import NatGateway, VpnGateway
+from netcheck.model.hops import HopKind
 from netcheck.model.interfaces import InterfaceOwnerKind, NetworkInterface
 from netcheck.model.packet import DispositionKind, Origin, OriginKind
 from netcheck.model.routing import Route, RouteState, RouteTable, RouteTargetKind
@@ -75,7 +76,7 @@ class Explorer(Transit):
             out += self.leaf(
                 steps,
                 eni.id,
-                "eni-egress",
+                HopKind.ENI_EGRESS,
                 f"eni:{eni.id}:foreign-source",
                 z3.Not(own),
                 p,
@@ -87,7 +88,7 @@ class Explorer(Transit):
                 *steps,
                 self.step(
                     eni.id,
-                    "eni-egress",
+                    HopKind.ENI_EGRESS,
                     f"eni:{eni.id}:source-dest-check",
                     f"{eni.id} sends from its own address",
                     own,
@@ -117,7 +118,7 @@ class Explorer(Transit):
                 for vpc_id in sorted(g.vpc_ids):
                     st = self.step(
                         g.id,
-                        "virtual-private-gateway",
+                        HopKind.VIRTUAL_PRIVATE_GATEWAY,
                         f"vgw:{g.id}:ingress",
                         f"enters {vpc_id} through {g.id} ({vpn.id})",
                         enter,
@@ -133,7 +134,7 @@ class Explorer(Transit):
                 ):
                     st = self.step(
                         att.id,
-                        "transit-gateway",
+                        HopKind.TRANSIT_GATEWAY,
                         f"tgw-attach:{att.id}:ingress",
                         f"enters {att.transit_gateway_id} through {att.id} ({vpn.id})",
                         enter,
@@ -151,7 +152,7 @@ class Explorer(Transit):
         out += self.leaf(
             steps,
             "onprem",
-            "onprem",
+            HopKind.ONPREM,
             "onprem:no-vpn",
             z3.And(nowhere, declared),
             p,
@@ -163,7 +164,7 @@ class Explorer(Transit):
         out += self.leaf(
             steps,
             "onprem",
-            "onprem",
+            HopKind.ONPREM,
             "onprem:not-onprem",
             z3.And(nowhere, z3.Not(declared)),
             p,
@@ -195,7 +196,7 @@ class Explorer(Transit):
         out = self.leaf(
             steps,
             table.id,
-            "route-table",
+            HopKind.ROUTE_TABLE,
             f"route:{table.id}:none",
             nothing,
             p,
@@ -210,7 +211,7 @@ class Explorer(Transit):
                 *steps,
                 self.step(
                     table.id,
-                    "route-table",
+                    HopKind.ROUTE_TABLE,
                     label,
                     text,
                     cond,
@@ -255,7 +256,7 @@ class Explorer(Transit):
         out = self.leaf(
             steps,
             vpc_id,
-            "vpc",
+            HopKind.VPC,
             f"vpc:{vpc_id}:no-subnet",
             z3.And(*(z3.Not(c) for c in inside)),
             p,
@@ -270,7 +271,7 @@ class Explorer(Transit):
                 *steps,
                 self.step(
                     d.id,
-                    "subnet",
+                    HopKind.SUBNET,
                     f"subnet:{d.id}",
                     f"{d.cidr_block} is subnet {d.id}",
                     cond,
@@ -326,7 +327,7 @@ class Explorer(Transit):
                         *steps,
                         self.step(
                             nat.id,
-                            "nat-gateway",
+                            HopKind.NAT_GATEWAY,
                             f"nat:{nat.id}:address",
                             f"{nat.id} owns the destination",
                             ip_is_any(p.dst_ip, mine),
@@ -341,7 +342,7 @@ class Explorer(Transit):
             if mine and self.wanted(eni.id):
                 st = self.step(
                     eni.id,
-                    "eni-ingress",
+                    HopKind.ENI_INGRESS,
                     f"eni:{eni.id}:address",
                     f"{eni.id} owns the destination",
                     ip_is_any(p.dst_ip, mine),
@@ -352,7 +353,7 @@ class Explorer(Transit):
         return out + self.leaf(
             steps,
             d.id,
-            "subnet",
+            HopKind.SUBNET,
             f"subnet:{d.id}:no-interface",
             z3.Not(ip_is_any(p.dst_ip, taken)),
             p,
@@ -402,7 +403,7 @@ class Explorer(Transit):
             )
             st = Step(
                 nat.id,
-                "nat-gateway",
+                HopKind.NAT_GATEWAY,
                 f"nat:{nat.id}:reverse",
                 f"{nat.id} reverses its translation",
                 hit,
@@ -417,7 +418,7 @@ class Explorer(Transit):
         return out + self.leaf(
             steps,
             nat.id,
-            "nat-gateway",
+            HopKind.NAT_GATEWAY,
             f"nat:{nat.id}:unsolicited",
             z3.And(*misses),
             p,

@@ -45,6 +45,7 @@ from netcheck.model.gateways import (
     VpcEndpointType,
     VpcPeeringConnection,
 )
+from netcheck.model.hops import HopKind
 from netcheck.model.interfaces import NetworkInterface
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
@@ -152,7 +153,7 @@ class Targets(ExplorerBase):
         )
         st = Step(
             igw.id,
-            "internet-gateway",
+            HopKind.INTERNET_GATEWAY,
             f"igw:{igw.id}:egress",
             f"{igw.id} maps the private source address to its public IP",
             mapped,
@@ -166,7 +167,7 @@ class Targets(ExplorerBase):
         out = self.leaf(
             steps,
             igw.id,
-            "internet-gateway",
+            HopKind.INTERNET_GATEWAY,
             f"igw:{igw.id}:no-public-ip",
             z3.Not(mapped),
             p,
@@ -184,7 +185,7 @@ class Targets(ExplorerBase):
         out = self.leaf(
             steps,
             "internet",
-            "internet",
+            HopKind.INTERNET,
             "internet:non-public",
             z3.Not(is_public(p.dst_ip)),
             p,
@@ -205,7 +206,7 @@ class Targets(ExplorerBase):
                 out += self.leaf(
                     steps,
                     vpc_id,
-                    "internet",
+                    HopKind.INTERNET,
                     f"internet:{vpc_id}:no-igw",
                     hit,
                     p,
@@ -221,7 +222,7 @@ class Targets(ExplorerBase):
             )
             st = Step(
                 igw.id,
-                "internet-gateway",
+                HopKind.INTERNET_GATEWAY,
                 f"igw:{igw.id}:ingress",
                 f"{igw.id} maps the public destination to its private address",
                 hit,
@@ -237,7 +238,7 @@ class Targets(ExplorerBase):
         return out + self.leaf(
             steps,
             "internet",
-            "internet",
+            HopKind.INTERNET,
             "internet:exit",
             exits,
             p,
@@ -286,7 +287,7 @@ class Targets(ExplorerBase):
         out = self.leaf(
             steps,
             table.id,
-            "route-table",
+            HopKind.ROUTE_TABLE,
             f"route:{table.id}:none",
             nothing,
             p,
@@ -300,7 +301,7 @@ class Targets(ExplorerBase):
                 *steps,
                 self.step(
                     table.id,
-                    "route-table",
+                    HopKind.ROUTE_TABLE,
                     label,
                     f"{table.id}: {route.label}",
                     cond,
@@ -348,7 +349,7 @@ class Targets(ExplorerBase):
         out = self.leaf(
             steps,
             n.id,
-            "nat-gateway",
+            HopKind.NAT_GATEWAY,
             f"nat:{n.id}:protocol",
             z3.Not(proto_ok),
             p,
@@ -360,7 +361,7 @@ class Targets(ExplorerBase):
             *steps,
             self.step(
                 n.id,
-                "nat-gateway",
+                HopKind.NAT_GATEWAY,
                 f"nat:{n.id}:protocol-ok",
                 f"{n.id} translates TCP, UDP and ICMP",
                 proto_ok,
@@ -373,7 +374,7 @@ class Targets(ExplorerBase):
         out += self.leaf(
             steps,
             n.id,
-            "nat-gateway",
+            HopKind.NAT_GATEWAY,
             f"nat:{n.id}:source",
             z3.Not(inside),
             p,
@@ -403,7 +404,7 @@ class Targets(ExplorerBase):
         )
         st = Step(
             n.id,
-            "nat-gateway",
+            HopKind.NAT_GATEWAY,
             f"nat:{n.id}:translate",
             f"{n.id} translates the source to {nat_ip}",
             inside,
@@ -448,7 +449,7 @@ class Targets(ExplorerBase):
         out = self.leaf(
             steps,
             pcx.id,
-            "vpc-peering-connection",
+            HopKind.VPC_PEERING_CONNECTION,
             f"pcx:{pcx.id}:outside",
             z3.Not(inside),
             p,
@@ -458,7 +459,7 @@ class Targets(ExplorerBase):
         )
         st = self.step(
             pcx.id,
-            "vpc-peering-connection",
+            HopKind.VPC_PEERING_CONNECTION,
             f"pcx:{pcx.id}",
             f"{pcx.id}: {s.vpc_id} -> {peer.id}",
             inside,

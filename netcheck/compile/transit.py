@@ -21,6 +21,7 @@ from netcheck.compile.targets import Targets
 from netcheck.model.base import IPNetwork
 from netcheck.model.filtering import Direction
 from netcheck.model.gateways import VpnGateway
+from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
 from netcheck.model.routing import Route
 from netcheck.model.transit import (
@@ -109,7 +110,7 @@ class Transit(Targets):
             out = self.leaf(
                 steps,
                 bgp[0],
-                "transit-gateway-route-table",
+                HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
                 f"tgw-rtb:{table.id}:bgp",
                 nothing,
                 p,
@@ -122,7 +123,7 @@ class Transit(Targets):
             out = self.leaf(
                 steps,
                 table.id,
-                "transit-gateway-route-table",
+                HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
                 f"tgw-rtb:{table.id}:none",
                 nothing,
                 p,
@@ -137,7 +138,7 @@ class Transit(Targets):
                 *steps,
                 self.step(
                     table.id,
-                    "transit-gateway-route-table",
+                    HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
                     label,
                     text,
                     cond,
@@ -198,7 +199,7 @@ class Transit(Targets):
             return self.route_from_subnet(bsub, p, steps, ctx)
         if b.resource_type is TransitGatewayAttachmentType.VPN:
             ranges = list(self.net.vpn_onprem_cidrs(b.resource_id))
-            return self.to_onprem(b.id, "transit-gateway", ranges, p, steps, ctx)
+            return self.to_onprem(b.id, HopKind.TRANSIT_GATEWAY, ranges, p, steps, ctx)
         return self.unknown(
             steps,
             b.id,
@@ -209,7 +210,7 @@ class Transit(Targets):
     # -- on-premises, gateway endpoints -----------------------------------------------------
 
     def to_onprem(
-        self, cid: str, kind: str, ranges: list[IPNetwork], p: SymPacket, steps: Steps, ctx: Ctx
+        self, cid: str, kind: HopKind, ranges: list[IPNetwork], p: SymPacket, steps: Steps, ctx: Ctx
     ) -> list[Path]:
         """Exit to on-premises when `dst_ip` is in a known range; no range known: unknown."""
         if not ranges:
@@ -248,4 +249,4 @@ class Transit(Targets):
             return self.bad_state(steps, table_id, route, ctx)
         steps = (*steps, self.nacl(s, Direction.EGRESS, p))
         ranges = list(self.net.vpn_gateway_onprem_cidrs(g.id))
-        return self.to_onprem(g.id, "virtual-private-gateway", ranges, p, steps, ctx)
+        return self.to_onprem(g.id, HopKind.VIRTUAL_PRIVATE_GATEWAY, ranges, p, steps, ctx)

@@ -29,6 +29,7 @@ from netcheck.model import (
     SecurityGroup,
     Subnet,
 )
+from netcheck.model.hops import HopKind
 from netcheck.model.packet import (
     Disposition,
     DispositionKind,
@@ -71,7 +72,7 @@ def nat_sessions(trace: Trace) -> tuple[NatSession, ...]:
     for hop in trace.hops:
         if hop.packet_out is None:
             continue
-        if hop.kind == "nat-gateway" and hop.action == "translate":
+        if hop.kind == HopKind.NAT_GATEWAY and hop.action == "translate":
             out.append(NatSession(hop.component_id, current, hop.packet_out))
         current = hop.packet_out
     return tuple(out)
@@ -111,7 +112,7 @@ class WalkerBase:
     def hop(
         self,
         component_id: str,
-        kind: str,
+        kind: HopKind,
         action: str = "pass",
         rule: str | None = None,
         detail: str = "",
@@ -156,7 +157,7 @@ class WalkerBase:
     ) -> NoReturn:
         self.finish(DispositionKind.UNKNOWN, component_id, code, reason)
 
-    def translate(self, component_id: str, kind: str, new: Packet, detail: str) -> None:
+    def translate(self, component_id: str, kind: HopKind, new: Packet, detail: str) -> None:
         self.hop(component_id, kind, "translate", detail=detail, packet_out=new)
         self.packet = new
 
@@ -184,7 +185,7 @@ class WalkerBase:
                 if sg_rule_matches(self.net, rule, self.packet):
                     self.hop(
                         group_id,
-                        "security-group",
+                        HopKind.SECURITY_GROUP,
                         rule=rule.rule_id,
                         detail=f"{direction.value} {rule.peer_text}",
                     )
@@ -198,7 +199,7 @@ class WalkerBase:
         groups = ", ".join(sorted(eni.group_ids)) or "any group"
         self.hop(
             eni.id,
-            "security-group",
+            HopKind.SECURITY_GROUP,
             "deny",
             detail=f"no {direction.value} rule of {groups} matches",
         )
@@ -214,10 +215,10 @@ class WalkerBase:
         entry = nacl_decide(acl, direction, self.packet)
         detail = f"{direction.value} of {subnet.id}"
         if entry is not None and entry.action is RuleAction.ALLOW:
-            self.hop(acl.id, "network-acl", rule=entry.rule_text, detail=detail)
+            self.hop(acl.id, HopKind.NETWORK_ACL, rule=entry.rule_text, detail=detail)
             return
         rule = entry.rule_text if entry is not None else "*"
-        self.hop(acl.id, "network-acl", "deny", rule=rule, detail=detail)
+        self.hop(acl.id, HopKind.NETWORK_ACL, "deny", rule=rule, detail=detail)
         self.drop(
             "SUBNET_ACL_RESTRICTION",
             acl.id,
@@ -233,7 +234,9 @@ class WalkerBase:
         table: RouteTable = self.lookup(subnet.route_table_id, RouteTable, "route table")
         match = longest_prefix_match(self.net, table.routes, self.packet.dst_ip)
         if match is None:
-            self.hop(table.id, "route-table", "deny", detail=f"no route to {self.packet.dst_ip}")
+            self.hop(
+                table.id, HopKind.ROUTE_TABLE, "deny", detail=f"no route to {self.packet.dst_ip}"
+            )
             self.drop(
                 "NO_ROUTE_TO_DESTINATION",
                 table.id,
@@ -241,13 +244,15 @@ class WalkerBase:
             )
         route = match.route
         if route.state is RouteState.BLACKHOLE:
-            self.hop(table.id, "route-table", "deny", rule=route.label, detail="blackhole")
+            self.hop(table.id, HopKind.ROUTE_TABLE, "deny", rule=route.label, detail="blackhole")
             self.drop(
                 "BAD_STATE_ROUTE", table.id, f"route {route.label} of {table.id} is a blackhole"
             )
         handler = self.handler(route.target_kind)
         if handler is None:
-            self.hop(table.id, "route-table", rule=route.label, detail=f"matched {match.prefix}")
+            self.hop(
+                table.id, HopKind.ROUTE_TABLE, rule=route.label, detail=f"matched {match.prefix}"
+            )
             self.unknown(
                 route.target_id or table.id,
                 f"route {route.label} of {table.id} targets a {route.target_kind.value}; "
@@ -256,14 +261,16 @@ class WalkerBase:
         resolve, forward = handler
         target = resolve(self, route, subnet)
         if target is None:
-            self.hop(table.id, "route-table", "deny", rule=route.label, detail="target unavailable")
+            self.hop(
+                table.id, HopKind.ROUTE_TABLE, "deny", rule=route.label, detail="target unavailable"
+            )
             self.drop(
                 "BAD_STATE_ROUTE",
                 table.id,
                 f"the target of route {route.label} of {table.id} is not in the snapshot or "
                 "not available",
             )
-        self.hop(table.id, "route-table", rule=route.label, detail=f"matched {match.prefix}")
+        self.hop(table.id, HopKind.ROUTE_TABLE, rule=route.label, detail=f"matched {match.prefix}")
         forward(self, subnet, target, egress_checked)
 
     def leave(self, subnet: Subnet, egress_checked: bool) -> None:
@@ -313,7 +320,7 @@ class WalkerBase:
         eni = owners[0]
         if not self.is_reply:
             self.security_groups(eni, Direction.INGRESS)
-        self.hop(eni.id, "eni-ingress")
+        self.hop(eni.id, HopKind.ENI_INGRESS)
         self.finish(DispositionKind.DELIVERED, eni.id, None, f"delivered to {eni.id}")
 
     def nat_with_address(self, subnet: Subnet, address: IPv4Address) -> NatGateway | None:
@@ -347,10 +354,12 @@ class WalkerBase:
                 and (p.protocol not in (TCP, UDP) or p.dst_port == s.after.src_port)
             ):
                 new = with_changes(p, dst_ip=s.before.src_ip, dst_port=s.before.src_port)
-                self.translate(nat.id, "nat-gateway", new, "reverse translation of the NAT session")
+                self.translate(
+                    nat.id, HopKind.NAT_GATEWAY, new, "reverse translation of the NAT session"
+                )
                 self.route_from(self.lookup(nat.subnet_id, Subnet, "subnet"))
                 raise AssertionError("route_from always stops")  # pragma: no cover
-        self.hop(nat.id, "nat-gateway", "deny", detail="unsolicited inbound")
+        self.hop(nat.id, HopKind.NAT_GATEWAY, "deny", detail="unsolicited inbound")
         self.drop(
             "NGW_NO_UNSOLICITED_INBOUND", nat.id, f"{nat.id} accepts no unsolicited inbound packets"
         )

@@ -32,6 +32,7 @@ from netcheck.model import (
     VpnGateway,
 )
 from netcheck.model.base import IPNetwork
+from netcheck.model.hops import HopKind
 from netcheck.model.packet import (
     DispositionKind,
 )
@@ -67,7 +68,7 @@ class GatewayWalker(WalkerBase):
         src = self.packet.src_ip
         public = self.public_ip_for(subnet.vpc_id, src)
         if public is None:
-            self.hop(target.id, "internet-gateway", "deny", detail=f"{src} has no public IP")
+            self.hop(target.id, HopKind.INTERNET_GATEWAY, "deny", detail=f"{src} has no public IP")
             self.drop(
                 "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                 target.id,
@@ -75,7 +76,7 @@ class GatewayWalker(WalkerBase):
             )
         self.translate(
             target.id,
-            "internet-gateway",
+            HopKind.INTERNET_GATEWAY,
             with_changes(self.packet, src_ip=public),
             f"{src} -> {public}",
         )
@@ -111,29 +112,31 @@ class GatewayWalker(WalkerBase):
         """forwarding.md "On the internet"."""
         dst = self.packet.dst_ip
         if not is_public(dst):
-            self.hop("internet", "internet", "deny", detail=f"{dst} is not a public address")
+            self.hop("internet", HopKind.INTERNET, "deny", detail=f"{dst} is not a public address")
             self.drop(
                 "IGW_DESTINATION_RFC1918", "internet", f"the internet does not route to {dst}"
             )
         owner = self.owner_of_public_ip(dst)
         if owner is None:
-            self.hop("internet", "internet")
+            self.hop("internet", HopKind.INTERNET)
             self.finish(
                 DispositionKind.EXITS_INTERNET, "internet", None, f"{dst} is on the internet"
             )
         vpc_id, private = owner
         igw = self.net.internet_gateway_of(vpc_id)
         if igw is None:
-            self.hop("internet", "internet", "deny", detail=f"{vpc_id} has no internet gateway")
+            self.hop(
+                "internet", HopKind.INTERNET, "deny", detail=f"{vpc_id} has no internet gateway"
+            )
             self.drop(
                 "NO_ROUTE_TO_DESTINATION",
                 vpc_id,
                 f"{dst} belongs to {vpc_id}, which has no internet gateway",
             )
-        self.hop("internet", "internet")
+        self.hop("internet", HopKind.INTERNET)
         self.translate(
             igw.id,
-            "internet-gateway",
+            HopKind.INTERNET_GATEWAY,
             with_changes(self.packet, dst_ip=private),
             f"{dst} -> {private}",
         )
@@ -156,7 +159,10 @@ class GatewayWalker(WalkerBase):
             match = longest_prefix_match(self.net, table.routes, self.packet.dst_ip)
             if match is None:
                 self.hop(
-                    table.id, "route-table", "deny", detail=f"no route to {self.packet.dst_ip}"
+                    table.id,
+                    HopKind.ROUTE_TABLE,
+                    "deny",
+                    detail=f"no route to {self.packet.dst_ip}",
                 )
                 self.drop(
                     "NO_ROUTE_TO_DESTINATION",
@@ -165,11 +171,13 @@ class GatewayWalker(WalkerBase):
                 )
             route = match.route
             if route.state is RouteState.BLACKHOLE:
-                self.hop(table.id, "route-table", "deny", rule=route.label, detail="blackhole")
+                self.hop(
+                    table.id, HopKind.ROUTE_TABLE, "deny", rule=route.label, detail="blackhole"
+                )
                 self.drop(
                     "BAD_STATE_ROUTE", table.id, f"route {route.label} of {table.id} is a blackhole"
                 )
-            self.hop(table.id, "route-table", rule=route.label, detail="gateway route table")
+            self.hop(table.id, HopKind.ROUTE_TABLE, rule=route.label, detail="gateway route table")
             if route.target_kind is not RouteTargetKind.LOCAL:
                 self.unknown(
                     route.target_id or table.id,
@@ -195,13 +203,15 @@ class GatewayWalker(WalkerBase):
             self.nacl(nat_subnet, Direction.INGRESS)
         p = self.packet
         if p.protocol not in (TCP, UDP, ICMP):
-            self.hop(nat.id, "nat-gateway", "deny", detail=f"protocol {p.protocol}")
+            self.hop(nat.id, HopKind.NAT_GATEWAY, "deny", detail=f"protocol {p.protocol}")
             self.drop(
                 "NGW_PROTOCOL_RESTRICTION", nat.id, f"{nat.id} only translates TCP, UDP and ICMP"
             )
         vpc: Vpc = self.lookup(subnet.vpc_id, Vpc, "VPC")
         if not any(in_cidr(p.src_ip, c) for c in vpc.cidr_blocks):
-            self.hop(nat.id, "nat-gateway", "deny", detail=f"source {p.src_ip} outside {vpc.id}")
+            self.hop(
+                nat.id, HopKind.NAT_GATEWAY, "deny", detail=f"source {p.src_ip} outside {vpc.id}"
+            )
             self.drop(
                 "NGW_REQUIRES_SOURCE_IN_VPC", nat.id, f"{nat.id} only serves sources in {vpc.id}"
             )
@@ -214,7 +224,7 @@ class GatewayWalker(WalkerBase):
             changes["src_port"] = port
         new = with_changes(p, **changes)
         self.translate(
-            nat.id, "nat-gateway", new, f"{p.src_ip}:{p.src_port} -> {private}:{new.src_port}"
+            nat.id, HopKind.NAT_GATEWAY, new, f"{p.src_ip}:{p.src_port} -> {private}:{new.src_port}"
         )
         self.route_from(nat_subnet)
 
@@ -250,13 +260,15 @@ class GatewayWalker(WalkerBase):
         peer: Vpc = self.lookup(peer_id, Vpc, "peer VPC")
         dst = self.packet.dst_ip
         if not any(in_cidr(dst, c) for c in peer.cidr_blocks):
-            self.hop(pcx.id, "vpc-peering-connection", "deny", detail=f"{dst} outside {peer.id}")
+            self.hop(
+                pcx.id, HopKind.VPC_PEERING_CONNECTION, "deny", detail=f"{dst} outside {peer.id}"
+            )
             self.drop(
                 "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
                 pcx.id,
                 f"{dst} is not in the CIDR blocks of {peer.id} (peering is not transitive)",
             )
-        self.hop(pcx.id, "vpc-peering-connection", detail=f"{subnet.vpc_id} -> {peer.id}")
+        self.hop(pcx.id, HopKind.VPC_PEERING_CONNECTION, detail=f"{subnet.vpc_id} -> {peer.id}")
         self.deliver_in_vpc(peer.id, None)
 
     # transit gateway -----------------------------------------------------------------------
@@ -288,7 +300,9 @@ class GatewayWalker(WalkerBase):
                 if chosen is None and isinstance(s, Subnet) and s.availability_zone == az:
                     chosen = (att, s)
         if chosen is None:
-            self.hop(tgw.id, "transit-gateway", "deny", detail=f"no attachment subnet in {az}")
+            self.hop(
+                tgw.id, HopKind.TRANSIT_GATEWAY, "deny", detail=f"no attachment subnet in {az}"
+            )
             self.drop(
                 "TGW_ROUTE_AZ_RESTRICTION",
                 tgw.id,
@@ -299,7 +313,7 @@ class GatewayWalker(WalkerBase):
         # Also when the attachment subnet is the source subnet (AWS "Network ACLs for
         # transit gateways": both rule sets of that subnet apply on the way to the TGW).
         self.nacl(att_subnet, Direction.INGRESS)
-        self.hop(tgw.id, "transit-gateway", detail=f"from {att.id} in {az}")
+        self.hop(tgw.id, HopKind.TRANSIT_GATEWAY, detail=f"from {att.id} in {az}")
         self.tgw_route(att, az)
 
     def tgw_route(self, att: TransitGatewayAttachment, az: str | None) -> NoReturn:
@@ -324,7 +338,7 @@ class GatewayWalker(WalkerBase):
                 )
                 self.hop(
                     table.id,
-                    "transit-gateway-route-table",
+                    HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
                     detail=f"no known route to {dst}; {vpns} propagates unknown routes",
                 )
                 self.unknown(
@@ -333,12 +347,14 @@ class GatewayWalker(WalkerBase):
                     "propagates over BGP are not in the snapshot; declare on-prem ranges "
                     "with --onprem",
                 )
-            self.hop(table.id, "transit-gateway-route-table", "deny", detail=f"no route to {dst}")
+            self.hop(
+                table.id, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE, "deny", detail=f"no route to {dst}"
+            )
             self.drop("TGW_RTB_CANNOT_ROUTE", table.id, f"{table.id} has no route to {dst}")
         if route.state.lower() == "blackhole" or not route.attachment_ids:
             self.hop(
                 table.id,
-                "transit-gateway-route-table",
+                HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
                 "deny",
                 rule=route.label,
                 detail="blackhole",
@@ -353,7 +369,7 @@ class GatewayWalker(WalkerBase):
         if not isinstance(nxt, TransitGatewayAttachment) or not available(nxt.state):
             self.hop(
                 table.id,
-                "transit-gateway-route-table",
+                HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
                 "deny",
                 rule=route.label,
                 detail="attachment unavailable",
@@ -364,7 +380,9 @@ class GatewayWalker(WalkerBase):
                 f"attachment {next_id} of route {route.label} is not in the snapshot "
                 "or not available",
             )
-        self.hop(table.id, "transit-gateway-route-table", rule=route.label, detail=f"to {nxt.id}")
+        self.hop(
+            table.id, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE, rule=route.label, detail=f"to {nxt.id}"
+        )
         if nxt.resource_type is TransitGatewayAttachmentType.VPC:
             subnets = [
                 s for sid in sorted(nxt.subnet_ids) if isinstance(s := self.net.get(sid), Subnet)
@@ -379,7 +397,9 @@ class GatewayWalker(WalkerBase):
             self.route_from(egress)
             raise AssertionError("route_from always stops")  # pragma: no cover
         if nxt.resource_type is TransitGatewayAttachmentType.VPN:
-            self.exit_onprem(nxt.id, "transit-gateway", self.net.vpn_onprem_cidrs(nxt.resource_id))
+            self.exit_onprem(
+                nxt.id, HopKind.TRANSIT_GATEWAY, self.net.vpn_onprem_cidrs(nxt.resource_id)
+            )
         self.unknown(
             nxt.id, f"transit gateway {nxt.resource_type.value} attachments are not modelled"
         )
@@ -396,9 +416,11 @@ class GatewayWalker(WalkerBase):
         assert isinstance(target, VpnGateway)
         self.leave(subnet, egress_checked)
         ranges = self.net.vpn_gateway_onprem_cidrs(target.id)
-        self.exit_onprem(target.id, "virtual-private-gateway", ranges)
+        self.exit_onprem(target.id, HopKind.VIRTUAL_PRIVATE_GATEWAY, ranges)
 
-    def exit_onprem(self, component_id: str, kind: str, ranges: tuple[IPNetwork, ...]) -> NoReturn:
+    def exit_onprem(
+        self, component_id: str, kind: HopKind, ranges: tuple[IPNetwork, ...]
+    ) -> NoReturn:
         dst = self.packet.dst_ip
         if not ranges:
             self.hop(component_id, kind, detail="on-prem ranges unknown")
@@ -407,7 +429,7 @@ class GatewayWalker(WalkerBase):
             )
         if any(in_cidr(dst, c) for c in ranges):
             self.hop(component_id, kind)
-            self.hop("onprem", "onprem")
+            self.hop("onprem", HopKind.ONPREM)
             self.finish(DispositionKind.EXITS_ONPREM, component_id, None, f"{dst} is on-prem")
         self.hop(component_id, kind, "deny", detail=f"{dst} is in no on-prem range")
         self.drop(
@@ -429,7 +451,7 @@ class GatewayWalker(WalkerBase):
     def _to_vpce(self, subnet: Subnet, target: object, egress_checked: bool) -> None:
         assert isinstance(target, VpcEndpoint)
         self.leave(subnet, egress_checked)
-        self.hop(target.id, "vpc-endpoint", detail=target.service_name)
+        self.hop(target.id, HopKind.VPC_ENDPOINT, detail=target.service_name)
         self.finish(DispositionKind.DELIVERED_SERVICE, target.id, None, target.service_name)
 
     def handler(self, kind: RouteTargetKind) -> Handler | None:

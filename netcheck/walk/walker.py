@@ -31,6 +31,7 @@ from netcheck.model import (
     VpnConnection,
     VpnGateway,
 )
+from netcheck.model.hops import HopKind
 from netcheck.model.packet import (
     DispositionKind,
     Origin,
@@ -54,7 +55,7 @@ class _Walker(GatewayWalker):
     def start_interface(self, eni: NetworkInterface) -> None:
         subnet: Subnet = self.lookup(eni.subnet_id, Subnet, "subnet")
         if eni.source_dest_check and self.packet.src_ip not in eni.addresses:
-            self.hop(eni.id, "eni-egress", "deny", rule="source/destination check")
+            self.hop(eni.id, HopKind.ENI_EGRESS, "deny", rule="source/destination check")
             self.drop(
                 "ENI_SOURCE_DEST_CHECK_RESTRICTION",
                 eni.id,
@@ -62,14 +63,14 @@ class _Walker(GatewayWalker):
                 "source/destination check is enabled",
             )
         check = "source/destination check" if eni.source_dest_check else "check disabled"
-        self.hop(eni.id, "eni-egress", rule=check)
+        self.hop(eni.id, HopKind.ENI_EGRESS, rule=check)
         if not self.is_reply:
             self.security_groups(eni, Direction.EGRESS)
         self.route_from(subnet)
 
     def start_internet(self) -> None:
         if not is_public(self.packet.src_ip):
-            self.hop("internet", "internet", "deny", detail="source address is not public")
+            self.hop("internet", HopKind.INTERNET, "deny", detail="source address is not public")
             self.drop(
                 "SOURCE_NOT_PUBLIC",
                 "internet",
@@ -78,13 +79,13 @@ class _Walker(GatewayWalker):
         self.on_internet()
 
     def start_onprem(self, entry: _OnpremEntry) -> None:
-        self.hop("onprem", "onprem", detail=f"enters through {entry.component_id}")
+        self.hop("onprem", HopKind.ONPREM, detail=f"enters through {entry.component_id}")
         if entry.attachment is not None:
             att = entry.attachment
-            self.hop(att.transit_gateway_id, "transit-gateway", detail=f"from {att.id}")
+            self.hop(att.transit_gateway_id, HopKind.TRANSIT_GATEWAY, detail=f"from {att.id}")
             self.tgw_route(att, None)
         assert entry.vpc_id is not None
-        self.hop(entry.component_id, "virtual-private-gateway", detail=f"into {entry.vpc_id}")
+        self.hop(entry.component_id, HopKind.VIRTUAL_PRIVATE_GATEWAY, detail=f"into {entry.vpc_id}")
         self.enter_vpc_via_gateway(entry.component_id, entry.vpc_id)
 
 
@@ -187,16 +188,16 @@ def _no_onprem_entry(w: _Walker) -> None:
     vpns = _carrying_vpns(w.net, src)
     if vpns:
         # A VPN carries the range but none of its gateways / attachments is usable.
-        w.hop("onprem", "onprem", "deny", detail=f"{vpns[0].id} has no available gateway")
+        w.hop("onprem", HopKind.ONPREM, "deny", detail=f"{vpns[0].id} has no available gateway")
         w.drop(
             "NO_ROUTE_TO_DESTINATION",
             vpns[0].id,
             f"{vpns[0].id} carries {src} but its gateway is not in the snapshot or not available",
         )
     if not any(in_cidr(src, c) for c in w.net.declared_onprem_cidrs()):
-        w.hop("onprem", "onprem", "deny", detail=f"{src} is in no on-prem range")
+        w.hop("onprem", HopKind.ONPREM, "deny", detail=f"{src} is in no on-prem range")
         w.drop("SOURCE_NOT_ONPREM", "onprem", f"{src} is in no declared on-prem range")
-    w.hop("onprem", "onprem", detail="no VPN connection carries this range")
+    w.hop("onprem", HopKind.ONPREM, detail="no VPN connection carries this range")
     w.unknown("onprem", f"no VPN connection of the snapshot is known to carry {src}")
 
 
