@@ -8,6 +8,7 @@ Input: nothing (imported by every layer). Output: `NetcheckError` and its subcla
     │   ├── SnapshotError     the snapshot cannot be used; carries the diagnostics
     │   └── QueryError        an unknown / ambiguous endpoint, a bad port… (with suggestions)
     └── UnsupportedFeature    the model does not cover something on a path (→ verdict unknown)
+        └── MissingResource   a resource a path needs is not in the snapshot
 """
 
 from __future__ import annotations
@@ -86,3 +87,11 @@ class UnsupportedFeature(NetcheckError):
         self.component_id = component_id
         self.reason = reason
         self.code = code
+
+
+class MissingResource(UnsupportedFeature):
+    """A resource a path needs is not in the snapshot (the path ends `unknown`)."""
+
+    def __init__(self, resource_id: str, reason: str) -> None:
+        super().__init__(resource_id, reason, "UNKNOWN_RESOURCE")
+        self.resource_id = resource_id
