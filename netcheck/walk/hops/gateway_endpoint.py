@@ -9,12 +9,7 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import (
-    Route,
-    Subnet,
-    VpcEndpoint,
-    VpcEndpointType,
-)
+from netcheck.model import Route, Subnet, VpcEndpoint, VpcEndpointType
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
 from netcheck.walk.hops import subnet as subnet_hops

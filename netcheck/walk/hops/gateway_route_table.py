@@ -9,16 +9,11 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import (
-    RouteState,
-    RouteTargetKind,
-)
+from netcheck.model import RouteState, RouteTargetKind
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import (
-    longest_prefix_match,
-)
+from netcheck.walk.match import longest_prefix_match
 
 
 def enter_vpc_via_gateway(w: Walk, gateway_id: str, vpc_id: str) -> None:

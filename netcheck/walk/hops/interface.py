@@ -11,17 +11,10 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import (
-    Direction,
-    NetworkInterface,
-    Subnet,
-)
+from netcheck.model import Direction, NetworkInterface, Subnet
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
-from netcheck.walk.hops import (
-    nat_gateway,
-    security_group,
-)
+from netcheck.walk.hops import nat_gateway, security_group
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk
 

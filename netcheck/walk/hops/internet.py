@@ -15,13 +15,9 @@ from typing import NoReturn
 
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
-from netcheck.walk.hops import (
-    gateway_route_table,
-)
+from netcheck.walk.hops import gateway_route_table
 from netcheck.walk.hops.context import Walk, with_changes
-from netcheck.walk.match import (
-    is_public,
-)
+from netcheck.walk.match import is_public
 
 
 def start_internet(w: Walk) -> None:

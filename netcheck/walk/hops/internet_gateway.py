@@ -11,15 +11,9 @@ from __future__ import annotations
 
 from ipaddress import IPv4Address
 
-from netcheck.model import (
-    InternetGateway,
-    Route,
-    Subnet,
-)
+from netcheck.model import InternetGateway, Route, Subnet
 from netcheck.model.hops import HopKind
-from netcheck.walk.hops import (
-    internet,
-)
+from netcheck.walk.hops import internet
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk, with_changes
 

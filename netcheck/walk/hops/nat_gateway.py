@@ -27,14 +27,10 @@ from netcheck.model import (
     Vpc,
 )
 from netcheck.model.hops import HopKind
-from netcheck.walk.hops import (
-    network_acl,
-)
+from netcheck.walk.hops import network_acl
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import DEFAULT_NAT_PORT, Walk, available, with_changes
-from netcheck.walk.match import (
-    in_cidr,
-)
+from netcheck.walk.match import in_cidr
 
 
 def resolve_nat(w: Walk, route: Route, subnet: Subnet) -> object:

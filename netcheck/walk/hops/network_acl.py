@@ -9,17 +9,10 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import (
-    Direction,
-    NetworkAcl,
-    RuleAction,
-    Subnet,
-)
+from netcheck.model import Direction, NetworkAcl, RuleAction, Subnet
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import (
-    nacl_decide,
-)
+from netcheck.walk.match import nacl_decide
 
 
 def nacl(w: Walk, subnet: Subnet, direction: Direction) -> None:

@@ -24,14 +24,9 @@ from netcheck.model import (
 from netcheck.model.base import IPNetwork
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
-from netcheck.walk.hops import (
-    gateway_route_table,
-    transit_gateway,
-)
+from netcheck.walk.hops import gateway_route_table, transit_gateway
 from netcheck.walk.hops.context import Walk, available
-from netcheck.walk.match import (
-    in_cidr,
-)
+from netcheck.walk.match import in_cidr
 
 
 def exit_onprem(

@@ -10,18 +10,11 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import (
-    Route,
-    Subnet,
-    Vpc,
-    VpcPeeringConnection,
-)
+from netcheck.model import Route, Subnet, Vpc, VpcPeeringConnection
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import (
-    in_cidr,
-)
+from netcheck.walk.match import in_cidr
 
 
 def resolve_pcx(w: Walk, route: Route, subnet: Subnet) -> object:

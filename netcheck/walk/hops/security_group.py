@@ -11,16 +11,10 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import (
-    Direction,
-    NetworkInterface,
-    SecurityGroup,
-)
+from netcheck.model import Direction, NetworkInterface, SecurityGroup
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import (
-    sg_rule_matches,
-)
+from netcheck.walk.match import sg_rule_matches
 
 
 def security_groups(w: Walk, eni: NetworkInterface, direction: Direction) -> None:

@@ -11,23 +11,12 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import (
-    Direction,
-    Route,
-    RouteState,
-    RouteTable,
-    Subnet,
-)
+from netcheck.model import Direction, Route, RouteState, RouteTable, Subnet
 from netcheck.model.hops import HopKind
-from netcheck.walk.hops import (
-    interface,
-    network_acl,
-)
+from netcheck.walk.hops import interface, network_acl
 from netcheck.walk.hops import table as hop_table
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import (
-    longest_prefix_match,
-)
+from netcheck.walk.match import longest_prefix_match
 
 
 def route_from(w: Walk, subnet: Subnet, *, egress_checked: bool = False) -> None:

@@ -23,15 +23,10 @@ from netcheck.model import (
     TransitGatewayAttachmentType,
 )
 from netcheck.model.hops import HopKind
-from netcheck.walk.hops import (
-    network_acl,
-    onprem,
-)
+from netcheck.walk.hops import network_acl, onprem
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk, available
-from netcheck.walk.match import (
-    tgw_longest_prefix_match,
-)
+from netcheck.walk.match import tgw_longest_prefix_match
 
 
 @dataclass(frozen=True)

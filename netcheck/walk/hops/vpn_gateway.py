@@ -9,15 +9,9 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import (
-    Route,
-    Subnet,
-    VpnGateway,
-)
+from netcheck.model import Route, Subnet, VpnGateway
 from netcheck.model.hops import HopKind
-from netcheck.walk.hops import (
-    onprem,
-)
+from netcheck.walk.hops import onprem
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk, available
 
