@@ -15,9 +15,11 @@ packet gets through, and the witness shows which.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netcheck.compile.index import NetworkIndex, index_for
 from netcheck.errors import Diagnostic, QueryError
 from netcheck.explain.answer import Answer, Blocker, Proof, Query, Verdict, Witness
 from netcheck.explain.build import build_answer
@@ -61,6 +63,11 @@ class Snapshot:
     def __init__(self, network: Network, diagnostics: Sequence[Diagnostic] = ()) -> None:
         self.network = network
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+
+    @cached_property
+    def index(self) -> NetworkIndex:
+        """The network's derived index (built on first use; this snapshot keeps it)."""
+        return index_for(self.network)
 
     def query(
         self,

@@ -105,3 +105,11 @@ class RuleError(InputError):
     def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = ()) -> None:
         super().__init__(message)
         self.diagnostics = diagnostics
+
+
+class MissingResource(UnsupportedFeature):
+    """A resource a path needs is not in the snapshot (the path ends `unknown`)."""
+
+    def __init__(self, resource_id: str, reason: str) -> None:
+        super().__init__(resource_id, reason, "UNKNOWN_RESOURCE")
+        self.resource_id = resource_id

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from strategies import network_and_packet, packets
 
 from netcheck.compile.base import NON_PUBLIC
-from netcheck.compile.targets import public_owners
+from netcheck.compile.index import public_owners
 from netcheck.explain.sets import ReachableSet, build_set
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind, Packet

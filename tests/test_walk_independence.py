@@ -24,7 +24,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_walker_imports_only_the_model_and_itself():
-    files = sorted(WALK.glob("*.py"))
+    files = sorted(WALK.rglob("*.py"))
     assert len(files) >= 5
     for f in files:
         for name in _imports(f):

@@ -35,6 +35,7 @@ import z3
 
 from netcheck.compile.base import NON_PUBLIC, MissingResource
 from netcheck.compile.explore import Explorer
+from netcheck.compile.index import public_owners
 from netcheck.compile.packet import SymPacket, domain, fresh, in_range, reply_of
 from netcheck.compile.query import (
     accepts,
@@ -45,7 +46,6 @@ from netcheck.compile.query import (
     source_constraint,
 )
 from netcheck.compile.steps import Path, Step
-from netcheck.compile.targets import public_owners
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, Origin, OriginKind

@@ -13,11 +13,11 @@ built, never reverse-engineered from a raw model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import z3
 
 from netcheck.compile.packet import SymPacket
+from netcheck.model.hops import FILTER_KINDS, HopKind
 from netcheck.model.packet import DispositionKind
 
 
@@ -43,7 +43,7 @@ class Step:
     """
 
     component_id: str
-    kind: str
+    kind: HopKind
     label: str
     text: str
     guard: z3.BoolRef
@@ -57,15 +57,11 @@ class Step:
     # The action of this hop when it ends the path ("pass" on the way).
     action: str = "pass"
 
-    # Packet filters (NACL, SG, source/destination check) decide whether a packet passes,
-    # never where it goes: exploration ignores them when pruning infeasible branches.
-    FILTER_KINDS: ClassVar[frozenset[str]] = frozenset(
-        {"network-acl", "security-group", "eni-egress"}
-    )
-
     @property
     def is_filter(self) -> bool:
-        return self.kind in self.FILTER_KINDS
+        """A packet filter (NACL, SG, source/destination check): decides whether a packet
+        passes, never where it goes (exploration ignores it when pruning branches)."""
+        return self.kind in FILTER_KINDS
 
     @property
     def out(self) -> SymPacket:

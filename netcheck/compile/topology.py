@@ -5,6 +5,7 @@ Input: a `Network`. Output: a networkx `DiGraph` of locations (`eni:<id>` leavin
 interface, `subnet:<id>` routing from a subnet, `vpc:<id>` local delivery, `to:<eni>` arriving
 at an interface, `nat:<id>`, `tgw-attach:<id>`, `service:<vpce>`, `internet`, `onprem`,
 `unknown`) and `connects`, which says whether any path joins an origin to a destination.
+The graph is built once per network and kept in its `NetworkIndex` (`index.graph`).
 The engine uses it to tell "nothing connects these endpoints" (`NO_PATH`) apart from "the
 paths that exist are blocked". Example::
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from netcheck.compile.hops.table import ROUTE_TARGETS
+from netcheck.compile.index import NetworkIndex, index_for
 from netcheck.model.gateways import InternetGateway, NatGateway, VpcPeeringConnection
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind
@@ -22,21 +25,9 @@ from netcheck.model.resolve import Destination
 from netcheck.model.routing import RouteState, RouteTable, RouteTargetKind
 from netcheck.model.transit import TransitGatewayAttachment, TransitGatewayAttachmentType
 
-_cache: dict[int, tuple[Network, nx.DiGraph]] = {}
-
-# Route target kinds the engine follows (compile/explore.py `ROUTE_TARGETS`); any other kind
-# may lead anywhere (`unknown`).
-_MODELLED = frozenset(
-    {
-        RouteTargetKind.LOCAL,
-        RouteTargetKind.INTERNET_GATEWAY,
-        RouteTargetKind.NAT_GATEWAY,
-        RouteTargetKind.VPC_PEERING_CONNECTION,
-        RouteTargetKind.TRANSIT_GATEWAY,
-        RouteTargetKind.VIRTUAL_PRIVATE_GATEWAY,
-        RouteTargetKind.GATEWAY_ENDPOINT,
-    }
-)
+# Route target kinds the engine follows (the hop table); any other kind may lead anywhere
+# (`unknown`).
+_MODELLED = frozenset(ROUTE_TARGETS)
 
 
 def _route_edges(
@@ -69,10 +60,7 @@ def _route_edges(
 
 
 def build(network: Network) -> nx.DiGraph:
-    """The location graph of `network` (cached per network object)."""
-    hit = _cache.get(id(network))
-    if hit is not None and hit[0] is network:
-        return hit[1]
+    """The location graph of `network` (built afresh; `NetworkIndex.graph` keeps it)."""
     g = nx.DiGraph()
     g.add_nodes_from(("internet", "onprem", "unknown"))
     for e in network.network_interfaces:
@@ -115,8 +103,6 @@ def build(network: Network) -> nx.DiGraph:
                     g.add_edge(node, "onprem")
                 else:
                     g.add_edge(node, "unknown")
-    _cache.clear()
-    _cache[id(network)] = (network, g)
     return g
 
 
@@ -135,10 +121,12 @@ def goal_nodes(dst: Destination) -> set[str]:
     return goals | {"unknown"}
 
 
-def connects(network: Network, origin: Origin, dst: Destination) -> bool:
+def connects(
+    network: Network, origin: Origin, dst: Destination, index: NetworkIndex | None = None
+) -> bool:
     """Is there any path of locations from `origin` to the destination (or to a component
     the model does not cover, which might lead anywhere)?"""
-    g = build(network)
+    g = (index if index is not None else index_for(network)).graph
     start = start_node(origin)
     if start not in g:
         return False

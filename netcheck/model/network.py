@@ -169,12 +169,6 @@ class Network(Frozen):
         return self._interfaces_by_group.get(group_id, ())
 
     @cached_property
-    def derived(self) -> dict[Any, Any]:
-        """Scratch space for indexes the compiler derives from this network (built once, kept
-        with this object, dropped by `model_copy` like every cached lookup)."""
-        return {}
-
-    @cached_property
     def _group_address_runs(self) -> dict[str, tuple[tuple[int, int], ...]]:
         return {}  # filled per group by `group_address_runs`
 

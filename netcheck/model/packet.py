@@ -14,6 +14,7 @@ from enum import StrEnum
 from ipaddress import IPv4Address
 
 from netcheck.model.base import ICMP, TCP, UDP, Frozen, protocol_name
+from netcheck.model.hops import HopKind
 
 
 class Packet(Frozen):
@@ -76,15 +77,13 @@ class Origin(Frozen):
 class Hop(Frozen):
     """One step of a path: a component, what it did, and the rule that decided.
 
-    `kind` names the component type (`eni-egress`, `security-group`, `route-table`,
-    `network-acl`, `internet-gateway`, `nat-gateway`, `vpc-peering-connection`,
-    `transit-gateway`, `transit-gateway-route-table`, `virtual-private-gateway`,
-    `vpc-endpoint`, `internet`, `onprem`, `eni-ingress`).
+    `kind` names the component type (`HopKind`: `eni-egress`, `security-group`,
+    `route-table`, `network-acl`, `internet-gateway`, `nat-gateway`, …).
     `packet_out` is set when the component changed the packet (NAT, IGW).
     """
 
     component_id: str
-    kind: str
+    kind: HopKind
     action: str = "pass"
     rule: str | None = None
     detail: str = ""

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from netcheck.errors import Diagnostic, NetcheckError, QueryError, Severity
 from netcheck.model import Network
+from netcheck.model.hops import HopKind
 from netcheck.model.packet import Hop
 from netcheck.policy.model import Expectation, Rule
 from netcheck.policy.result import BlockerInfo, Finding, Question, Undecided
@@ -53,11 +54,11 @@ class Answerer(Protocol):
 
 # Hop kinds whose deciding rule is worth naming in a fix hint, and how to say it.
 _HINT_KINDS = {
-    "security-group": "security group",
-    "network-acl": "network ACL",
-    "route-table": "route table",
-    "internet-gateway": "internet gateway",
-    "vpc-peering-connection": "peering connection",
+    HopKind.SECURITY_GROUP: "security group",
+    HopKind.NETWORK_ACL: "network ACL",
+    HopKind.ROUTE_TABLE: "route table",
+    HopKind.INTERNET_GATEWAY: "internet gateway",
+    HopKind.VPC_PEERING_CONNECTION: "peering connection",
 }
 
 
@@ -92,9 +93,9 @@ def fix_hint(rule: Rule, path: Sequence[Hop], blockers: Sequence[BlockerInfo]) -
         for h in path:
             what = _HINT_KINDS.get(h.kind)
             if what and h.action != "deny":
-                if h.kind == "security-group" and h.rule:
+                if h.kind == HopKind.SECURITY_GROUP and h.rule:
                     item = f"security group rule {h.rule}"  # the hop's component is the ENI
-                elif h.kind == "route-table" and h.rule:
+                elif h.kind == HopKind.ROUTE_TABLE and h.rule:
                     item = f"route table {h.component_id} route {h.rule}"
                 else:
                     item = f"{what} {h.component_id}" + (f" rule {h.rule}" if h.rule else "")

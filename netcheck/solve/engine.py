@@ -43,6 +43,7 @@ from netcheck.compile.query import (
 from netcheck.compile.steps import Path, Step
 from netcheck.compile.topology import connects
 from netcheck.errors import UnsupportedFeature
+from netcheck.model.hops import HopKind
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, OriginKind
 from netcheck.model.resolve import Destination, Header, Source
@@ -179,8 +180,8 @@ def _packet(m: z3.ModelRef, p: SymPacket) -> dict[str, int]:
 def _hops(m: z3.ModelRef, steps: tuple[Step, ...]) -> tuple[HopValue, ...]:
     out: list[HopValue] = []
     for st in steps:
-        if st.kind in ("subnet", "vpc") or (
-            st.kind == "nat-gateway" and st.label.endswith((":protocol-ok", ":address"))
+        if st.kind in (HopKind.SUBNET, HopKind.VPC) or (
+            st.kind == HopKind.NAT_GATEWAY and st.label.endswith((":protocol-ok", ":address"))
         ):
             continue  # selection bookkeeping, not a component a user would look at
         decided = next(

@@ -6,7 +6,7 @@ Imports only `netcheck.model` and `netcheck.errors`; follows docs/semantics/forw
 """
 
 from netcheck.walk.connection import walk_connection
-from netcheck.walk.core import MAX_HOPS
+from netcheck.walk.hops.context import MAX_HOPS
 from netcheck.walk.trace import ConnectionTrace, Trace
 from netcheck.walk.walker import walk
 

@@ -1,0 +1,173 @@
+"""What every hop function receives: the walk's shared state (`HopContext`) and the state of
+one path (`PathState`), plus the few helpers that end a path.
+
+Input: a `Network`, its `NetworkIndex` and the caller's options (NAT ports, target
+interfaces, feasibility check, known spaces). Output: `HopContext`, `PathState`, `Steps`.
+
+A hop function has the shape `hop(hc, <where>, p, steps, ps) -> list[Path]`: it appends its
+labelled `Step`s to `steps`, ends the paths that stop here (`hc.leaf`, `hc.end`,
+`hc.unknown`) and continues the others by calling the next hop. Nothing is inherited: the
+shared state is this one object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import z3
+
+from netcheck.compile.index import Constraint, NetworkIndex
+from netcheck.compile.packet import Space, SymPacket
+from netcheck.compile.steps import End, NatSession, Path, Step
+from netcheck.model.hops import HopKind
+from netcheck.model.network import Network
+from netcheck.model.packet import DispositionKind
+from netcheck.model.routing import Route
+
+DROP = DispositionKind.DROPPED
+UNKNOWN = DispositionKind.UNKNOWN
+Steps = tuple[Step, ...]
+
+
+def available(state: str) -> bool:
+    return state.lower() in ("available", "active")
+
+
+@dataclass(frozen=True)
+class PathState:
+    """One path's state: a reply skips SGs and may reverse the forward path's NAT sessions."""
+
+    reply: bool = False
+    az: str | None = None
+    sessions: tuple[NatSession, ...] = ()  # the forward path's sessions (for a reply)
+    made: tuple[NatSession, ...] = ()  # sessions created on this path
+    routed: tuple[str, ...] = ()  # subnets / attachments routed from (loop guard)
+
+
+class HopContext:
+    """The shared state of one symbolic walk (one origin, one packet)."""
+
+    __slots__ = (
+        "_known",
+        "_pinned",
+        "feasible",
+        "index",
+        "known",
+        "nat_ports",
+        "net",
+        "start",
+        "targets",
+    )
+
+    def __init__(
+        self,
+        network: Network,
+        index: NetworkIndex,
+        nat_ports: dict[str, int] | None = None,
+        targets: frozenset[str] | None = None,
+        feasible: Callable[[Steps], bool] | None = None,
+        known: dict[tuple[str, str], Space] | None = None,
+    ) -> None:
+        self.net = network
+        self.index = index
+        # Per (packet copy name, field): the values the field can take under the caller's
+        # asserted constraints (a superset). Encoders decide tests it settles in Python; the
+        # terms stay equivalent under those constraints. Empty: nothing known.
+        self.known = dict(known or {})
+        self.nat_ports = dict(nat_ports or {})
+        self.start: SymPacket | None = None
+        # Interfaces whose arrival matters (None: all). Arrivals elsewhere end a path as a
+        # success the query does not ask for, so they are not built at all (this keeps the
+        # number of security-group constraints small on large networks).
+        self.targets = targets
+        # Checks a branch's routing constraints (filters left out) against the query, so
+        # that branches no packet of the query can take are not explored at all.
+        self.feasible = feasible
+        self._known: dict[str, tuple[tuple[str, Space], ...]] = {}
+        # The index's constraint cache entries this walk built: they live while it does.
+        self._pinned: list[Constraint] = []
+
+    def pin(self, entry: Constraint) -> Constraint:
+        """Keep a constraint cache entry alive for as long as this walk."""
+        self._pinned.append(entry)
+        return entry
+
+    def ok(self, steps: Steps) -> bool:
+        """May some packet of the query take this branch? (Always, without a checker.) A
+        routing step whose guard is literally False (decided in Python) answers at once."""
+        if self.feasible is None:
+            return True
+        if any(z3.is_false(st.guard) for st in steps if not st.is_filter):
+            return False
+        return self.feasible(steps)
+
+    def space(self, p: SymPacket, field: str) -> Space | None:
+        """What `field` of copy `p` can be, if the caller knows (else None)."""
+        return self.known.get((p.name, field))
+
+    def known_of(self, name: str) -> tuple[tuple[str, Space], ...]:
+        """Every known space of packet copy `name`, as (field, space) sorted by field (the
+        known-space part of a constraint cache key)."""
+        out = self._known.get(name)
+        if out is None:
+            out = tuple(sorted((f, v) for (n, f), v in self.known.items() if n == name))
+            self._known[name] = out
+        return out
+
+    def wanted(self, eni_id: str) -> bool:
+        return self.targets is None or eni_id in self.targets
+
+    def end(
+        self,
+        steps: Steps,
+        kind: DispositionKind,
+        cid: str | None,
+        ps: PathState,
+        code: str | None = None,
+        reason: str = "",
+    ) -> list[Path]:
+        assert self.start is not None
+        return [Path(self.start, steps, End(kind, cid, code, reason), ps.made)]
+
+    def leaf(
+        self,
+        steps: Steps,
+        cid: str,
+        kind: HopKind,
+        label: str,
+        cond: z3.BoolRef,
+        p: SymPacket,
+        ps: PathState,
+        code: str | None,
+        reason: str,
+        end: DispositionKind = DROP,
+    ) -> list[Path]:
+        """A path that ends here for the packets meeting `cond` (a drop, unknown or exit)."""
+        action = {DROP: "drop", UNKNOWN: "unknown"}.get(end, "pass")
+        st = Step(cid, kind, label, reason, cond, p, None, (), action=action)
+        return self.end((*steps, st), end, cid, ps, code, reason)
+
+    def unknown(
+        self,
+        steps: Steps,
+        cid: str,
+        ps: PathState,
+        reason: str,
+        code: str = "UNSUPPORTED_COMPONENT",
+    ) -> list[Path]:
+        return self.end(steps, UNKNOWN, cid, ps, code, reason)
+
+    def bad_state(self, steps: Steps, table_id: str, route: Route, ps: PathState) -> list[Path]:
+        """The route's target is missing or not available (`BAD_STATE_ROUTE`)."""
+        return self.end(
+            steps,
+            DROP,
+            table_id,
+            ps,
+            "BAD_STATE_ROUTE",
+            f"the target of route {route.label} is not in the snapshot or not available",
+        )
+
+
+__all__ = ["DROP", "UNKNOWN", "HopContext", "PathState", "Steps", "available"]

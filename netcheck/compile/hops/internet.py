@@ -1,0 +1,119 @@
+"""Hop: the internet. Non-public destinations drop (`IGW_DESTINATION_RFC1918`); a public IP
+of the snapshot enters its VPC through that VPC's internet gateway, which maps it to the
+private address in a fresh packet copy (no IGW: `NO_ROUTE_TO_DESTINATION`); any other
+public destination exits to the internet.
+
+Input: the packet copy, the steps so far, the path state. Output: the candidate `Path`s
+(docs/semantics/forwarding.md "On the internet").
+
+Example: a packet to 54.1.2.3, the public IP of 10.0.1.5 in vpc-a behind igw-1, takes
+`igw:igw-1:ingress` and is delivered in vpc-a (or by igw-1's gateway route table); one to
+8.8.8.8 ends `exits-internet` (`internet:exit`).
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+
+import z3
+
+from netcheck.compile.hops import gateway_route_table
+from netcheck.compile.hops.context import HopContext, PathState, Steps
+from netcheck.compile.packet import SymPacket, fresh, ip_in_any, ip_is_any, same
+from netcheck.compile.steps import Path, Step
+from netcheck.model.base import NON_PUBLIC_RANGES
+from netcheck.model.hops import HopKind
+from netcheck.model.packet import DispositionKind
+
+# Not carried by the internet (forwarding.md "On the internet").
+NON_PUBLIC = NON_PUBLIC_RANGES
+
+
+def is_public(bv: z3.BitVecRef) -> z3.BoolRef:
+    """The internet can carry this address (not RFC 1918/6598, loopback, link-local…)."""
+    return z3.Not(ip_in_any(bv, list(NON_PUBLIC)))
+
+
+def on_internet(hc: HopContext, p: SymPacket, steps: Steps, ps: PathState) -> list[Path]:
+    """On the internet: non-public destinations drop (`IGW_DESTINATION_RFC1918`); a public
+    IP of the snapshot enters through its VPC's IGW (none: drop); else exits."""
+    if not hc.ok(steps):
+        return []
+    out = hc.leaf(
+        steps,
+        "internet",
+        HopKind.INTERNET,
+        "internet:non-public",
+        z3.Not(is_public(p.dst_ip)),
+        p,
+        ps,
+        "IGW_DESTINATION_RFC1918",
+        "the internet does not route to a non-public address",
+    )
+    owners = hc.index.public_owners
+    by_vpc: dict[str, list[tuple[IPv4Address, IPv4Address]]] = {}
+    for pub, vpc_id, priv in owners:
+        by_vpc.setdefault(vpc_id, []).append((priv, pub))
+    for vpc_id, pairs in sorted(by_vpc.items()):
+        igw = hc.net.internet_gateway_of(vpc_id)
+        if igw is not None and not _vpc_wanted(hc, vpc_id, igw.id, ps):
+            continue
+        hit = ip_is_any(p.dst_ip, [b for _, b in pairs])
+        if igw is None:
+            out += hc.leaf(
+                steps,
+                vpc_id,
+                HopKind.INTERNET,
+                f"internet:{vpc_id}:no-igw",
+                hit,
+                p,
+                ps,
+                "NO_ROUTE_TO_DESTINATION",
+                f"the public address belongs to {vpc_id}, which has no internet gateway",
+            )
+            continue
+        q = fresh("igw-in")
+        link = z3.And(
+            same(p, q, except_=("dst_ip",)),
+            *(z3.Implies(p.dst_ip == int(b), q.dst_ip == int(a)) for a, b in pairs),
+        )
+        st = Step(
+            igw.id,
+            HopKind.INTERNET_GATEWAY,
+            f"igw:{igw.id}:ingress",
+            f"{igw.id} maps the public destination to its private address",
+            hit,
+            p,
+            "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+            (),
+            link,
+            q,
+            action="translate",
+        )
+        out += gateway_route_table.enter_vpc(hc, vpc_id, igw.id, q, (*steps, st), ps)
+    exits = z3.And(is_public(p.dst_ip), z3.Not(ip_is_any(p.dst_ip, [o[0] for o in owners])))
+    return out + hc.leaf(
+        steps,
+        "internet",
+        HopKind.INTERNET,
+        "internet:exit",
+        exits,
+        p,
+        ps,
+        None,
+        "exits to the internet",
+        DispositionKind.EXITS_INTERNET,
+    )
+
+
+def _vpc_wanted(hc: HopContext, vpc_id: str, gateway_id: str, ps: PathState) -> bool:
+    """Can a packet entering `vpc_id` through `gateway_id` end anywhere the query cares
+    about? (A wanted interface, a NAT reversing a reply, or an edge route table.)"""
+    if hc.targets is None:
+        return True
+    if gateway_id in hc.index.edge_gateways:
+        return True
+    nat_subnets = {x.subnet_id for x in ps.sessions}
+    if any(hc.net.subnet(sid).vpc_id == vpc_id for sid in nat_subnets):
+        return True
+    return any(hc.wanted(e.id) for e in hc.index.interfaces_by_vpc.get(vpc_id, ()))

@@ -1,0 +1,210 @@
+"""Hops of a subnet: routing from it (longest-prefix match in its route table, then the
+route target's hop from the table in `compile/hops/table.py`) and local delivery inside a
+VPC (the subnet holding `dst_ip`, its NACLs, the interface or NAT gateway owning `dst_ip`).
+
+Input: the subnet (or VPC), the packet copy, the steps so far, the path state. Output: the
+candidate `Path`s from there (docs/semantics/forwarding.md "Routing from a subnet",
+"Local delivery").
+
+Example: a table with `10.0.0.0/16 -> local` and `0.0.0.0/0 -> igw-1` gives one branch per
+route (`route:rtb-1:10.0.0.0/16`, `route:rtb-1:0.0.0.0/0`) and a `NO_ROUTE_TO_DESTINATION`
+drop for packets neither matches.
+"""
+
+from __future__ import annotations
+
+import z3
+
+from netcheck.compile.hops import interface, nat_gateway, table
+from netcheck.compile.hops.context import DROP, HopContext, PathState, Steps
+from netcheck.compile.hops.network_acl import nacl
+from netcheck.compile.packet import SymPacket, ip_in, ip_is_any
+from netcheck.compile.routing import select_route
+from netcheck.compile.steps import Path, Rule, Step
+from netcheck.errors import UnsupportedFeature
+from netcheck.model.filtering import Direction
+from netcheck.model.hops import HopKind
+from netcheck.model.routing import Route, RouteState, RouteTable
+from netcheck.model.vpc import Subnet
+
+
+def route_from_subnet(
+    hc: HopContext, s: Subnet, p: SymPacket, steps: Steps, ps: PathState
+) -> list[Path]:
+    """Longest-prefix match in the subnet's route table, then the target's hop."""
+    if not hc.ok(steps):
+        return []
+    if s.id in ps.routed:
+        return hc.unknown(steps, s.id, ps, f"routing loop through {s.id}")
+    ps = PathState(ps.reply, ps.az, ps.sessions, ps.made, (*ps.routed, s.id))
+    rtb = hc.net.get(s.route_table_id)
+    if not isinstance(rtb, RouteTable):
+        return hc.unknown(
+            steps,
+            s.route_table_id,
+            ps,
+            f"route table {s.route_table_id} is not in the snapshot",
+            "UNKNOWN_RESOURCE",
+        )
+    choices, nothing = select_route(hc.net, rtb, p, hc.space(p, "dst_ip"))
+    out = hc.leaf(
+        steps,
+        rtb.id,
+        HopKind.ROUTE_TABLE,
+        f"route:{rtb.id}:none",
+        nothing,
+        p,
+        ps,
+        "NO_ROUTE_TO_DESTINATION",
+        f"{rtb.id} has no route to the destination",
+    )
+    for route, cond in choices:
+        label = f"route:{rtb.id}:{route.destination_text}"
+        text = f"{rtb.id}: {route.label}"
+        st = (
+            *steps,
+            Step(
+                rtb.id,
+                HopKind.ROUTE_TABLE,
+                label,
+                text,
+                cond,
+                p,
+                "NO_ROUTE_TO_DESTINATION",
+                (Rule(label, route.label, text, cond, True),),
+            ),
+        )
+        if route.state is RouteState.BLACKHOLE:
+            out += hc.end(
+                st, DROP, rtb.id, ps, "BAD_STATE_ROUTE", f"route {route.label} is a blackhole"
+            )
+            continue
+        try:
+            out += table.dispatch(route, rtb.id)(hc, s, rtb.id, route, p, st, ps)
+        except UnsupportedFeature as e:
+            out += hc.unknown(st, e.component_id, ps, e.reason, e.code)
+    return out
+
+
+def to_local(
+    hc: HopContext,
+    s: Subnet,
+    table_id: str,
+    route: Route,
+    p: SymPacket,
+    steps: Steps,
+    ps: PathState,
+) -> list[Path]:
+    """Route target `local`: delivery inside the subnet's own VPC."""
+    return deliver_in_vpc(hc, s.vpc_id, s, p, steps, ps)
+
+
+def deliver_in_vpc(
+    hc: HopContext, vpc_id: str, src: Subnet | None, p: SymPacket, steps: Steps, ps: PathState
+) -> list[Path]:
+    """Local delivery: the subnet containing `dst_ip` (none: `NO_ROUTE_TO_DESTINATION`),
+    outbound NACL of the source subnet and inbound NACL of the destination subnet unless
+    they are the same subnet, then the interface owning `dst_ip`."""
+    if not hc.ok(steps):
+        return []
+    subnets = hc.net.subnets_in_vpc(vpc_id)
+    inside = [ip_in(p.dst_ip, d.cidr_block) for d in subnets]
+    out = hc.leaf(
+        steps,
+        vpc_id,
+        HopKind.VPC,
+        f"vpc:{vpc_id}:no-subnet",
+        z3.And(*(z3.Not(c) for c in inside)),
+        p,
+        ps,
+        "NO_ROUTE_TO_DESTINATION",
+        f"the destination is in no subnet of {vpc_id}",
+    )
+    for d, cond in zip(subnets, inside, strict=True):
+        if not _worth_entering(hc, d, ps):
+            continue
+        st = (
+            *steps,
+            Step(
+                d.id,
+                HopKind.SUBNET,
+                f"subnet:{d.id}",
+                f"{d.cidr_block} is subnet {d.id}",
+                cond,
+                p,
+                "NO_ROUTE_TO_DESTINATION",
+            ),
+        )
+        if src is None:
+            st = (*st, nacl(hc, d, Direction.INGRESS, p))
+        elif src.id != d.id:
+            st = (*st, nacl(hc, src, Direction.EGRESS, p), nacl(hc, d, Direction.INGRESS, p))
+        out += deliver_in_subnet(hc, d, p, st, ps)
+    return out
+
+
+def _worth_entering(hc: HopContext, d: Subnet, ps: PathState) -> bool:
+    """Can a packet delivered into `d` end anywhere the query cares about? (A wanted
+    interface, or for a reply a NAT gateway that reverses its translation.)"""
+    if hc.targets is None:
+        return True
+    if any(hc.wanted(e.id) for e in hc.net.interfaces_in_subnet(d.id)):
+        return True
+    return any(x.subnet_id == d.id for x in ps.sessions)
+
+
+def deliver_in_subnet(
+    hc: HopContext, d: Subnet, p: SymPacket, steps: Steps, ps: PathState
+) -> list[Path]:
+    """Inside subnet `d`: the NAT gateway or interface owning `dst_ip` (first owner wins);
+    an address nothing owns: `NO_ROUTE_TO_DESTINATION`."""
+    if not hc.ok(steps):
+        return []
+    out: list[Path] = []
+    taken: list = []
+    for nat, addrs in nat_gateway.nat_addresses(hc, d):
+        mine = [a for a in addrs if a not in taken]
+        taken += mine
+        if mine:
+            out += nat_gateway.at_nat(
+                hc,
+                nat,
+                p,
+                (
+                    *steps,
+                    Step(
+                        nat.id,
+                        HopKind.NAT_GATEWAY,
+                        f"nat:{nat.id}:address",
+                        f"{nat.id} owns the destination",
+                        ip_is_any(p.dst_ip, mine),
+                        p,
+                    ),
+                ),
+                ps,
+            )
+    for eni in sorted(hc.net.interfaces_in_subnet(d.id), key=lambda e: e.id):
+        mine = [a for a in eni.addresses if a not in taken]
+        taken += mine
+        if mine and hc.wanted(eni.id):
+            st = Step(
+                eni.id,
+                HopKind.ENI_INGRESS,
+                f"eni:{eni.id}:address",
+                f"{eni.id} owns the destination",
+                ip_is_any(p.dst_ip, mine),
+                p,
+                "NO_ROUTE_TO_DESTINATION",
+            )
+            out += interface.arrive(hc, eni, p, (*steps, st), ps)
+    return out + hc.leaf(
+        steps,
+        d.id,
+        HopKind.SUBNET,
+        f"subnet:{d.id}:no-interface",
+        z3.Not(ip_is_any(p.dst_ip, taken)),
+        p,
+        ps,
+        "NO_ROUTE_TO_DESTINATION",
+        f"no interface of {d.id} has the destination address",
+    )

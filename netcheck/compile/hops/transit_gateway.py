@@ -1,0 +1,209 @@
+"""Hops of a transit gateway: the route target `transit-gateway` (attachment AZ rule and the
+NACLs on the way in), TGW routing from the ingress attachment, and the egress attachment
+(a VPC subnet to route from, or a VPN out to on-premises).
+
+Input: the routing subnet and route (or the ingress attachment), the packet copy, the steps
+so far, the path state. Output: the candidate `Path`s (docs/semantics/forwarding.md "TGW
+routing from ingress attachment"; AWS "Network ACLs for transit gateways").
+
+Example: `tgw_route` branches once per route of the ingress attachment's TGW route table
+(longest prefix, static over propagated) plus a `TGW_RTB_CANNOT_ROUTE` drop for no match;
+a BGP VPN propagating unknown routes makes "no known route" `unknown` instead.
+"""
+
+from __future__ import annotations
+
+from netcheck.compile.hops import onprem
+from netcheck.compile.hops import subnet as subnet_hops
+from netcheck.compile.hops.context import DROP, UNKNOWN, HopContext, PathState, Steps, available
+from netcheck.compile.hops.network_acl import nacl
+from netcheck.compile.packet import SymPacket
+from netcheck.compile.routing import select_tgw_route
+from netcheck.compile.steps import Path, Rule, Step
+from netcheck.model.filtering import Direction
+from netcheck.model.hops import HopKind
+from netcheck.model.routing import Route
+from netcheck.model.transit import (
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayAttachmentType,
+)
+from netcheck.model.vpc import Subnet
+
+
+def to_tgw(
+    hc: HopContext,
+    s: Subnet,
+    table_id: str,
+    route: Route,
+    p: SymPacket,
+    steps: Steps,
+    ps: PathState,
+) -> list[Path]:
+    """TGW: an available attachment of the VPC with a subnet in the source subnet's AZ
+    (`TGW_ROUTE_AZ_RESTRICTION`), outbound NACL of the source subnet and inbound NACL of
+    the attachment subnet (also when they are the same), then TGW routing."""
+    tgw = hc.net.get(route.target_id or "")
+    atts = sorted(
+        (
+            a
+            for a in hc.net.transit_gateway_attachments_of_vpc(s.vpc_id, route.target_id)
+            if available(a.state)
+        ),
+        key=lambda a: a.id,
+    )
+    if not isinstance(tgw, TransitGateway) or not available(tgw.state) or not atts:
+        return hc.bad_state(steps, table_id, route, ps)
+    chosen: tuple[TransitGatewayAttachment, Subnet] | None = None
+    for a in atts:
+        for sid in sorted(a.subnet_ids):
+            sub = hc.net.get(sid)
+            if (
+                chosen is None
+                and isinstance(sub, Subnet)
+                and sub.availability_zone == s.availability_zone
+            ):
+                chosen = (a, sub)
+    if chosen is None:
+        return hc.end(
+            steps,
+            DROP,
+            tgw.id,
+            ps,
+            "TGW_ROUTE_AZ_RESTRICTION",
+            f"the attachment of {s.vpc_id} to {tgw.id} has no subnet in {s.availability_zone}",
+        )
+    att, asub = chosen
+    # AWS "Network ACLs for transit gateways": the attachment subnet's inbound rules are
+    # evaluated for traffic to the TGW even when it is the source subnet.
+    steps = (*steps, nacl(hc, s, Direction.EGRESS, p), nacl(hc, asub, Direction.INGRESS, p))
+    return tgw_route(
+        hc, att, p, steps, PathState(ps.reply, s.availability_zone, ps.sessions, ps.made, ps.routed)
+    )
+
+
+def tgw_route(
+    hc: HopContext, att: TransitGatewayAttachment, p: SymPacket, steps: Steps, ps: PathState
+) -> list[Path]:
+    """TGW routing: the ingress attachment's table decides; longest prefix, static over
+    propagated; blackhole or no route: `TGW_RTB_CANNOT_ROUTE`."""
+    if not hc.ok(steps):
+        return []
+    if att.id in ps.routed:
+        return hc.unknown(steps, att.id, ps, f"routing loop through {att.id}")
+    ps = PathState(ps.reply, ps.az, ps.sessions, ps.made, (*ps.routed, att.id))
+    table = hc.net.transit_gateway_route_table_of(att.id)
+    if table is None:
+        return hc.end(
+            steps,
+            DROP,
+            att.id,
+            ps,
+            "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+            f"{att.id} is associated with no transit gateway route table",
+        )
+    choices, nothing = select_tgw_route(
+        hc.net.transit_gateway_routes(table.id), p, hc.space(p, "dst_ip")
+    )
+    bgp = hc.net.transit_gateway_unknown_propagations(table.id)
+    if bgp:
+        # Routes a BGP VPN propagates are not in the snapshot: no known route is unknown.
+        out = hc.leaf(
+            steps,
+            bgp[0],
+            HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
+            f"tgw-rtb:{table.id}:bgp",
+            nothing,
+            p,
+            ps,
+            "UNSUPPORTED_COMPONENT",
+            _bgp_reason(hc, table.id, bgp),
+            UNKNOWN,
+        )
+    else:
+        out = hc.leaf(
+            steps,
+            table.id,
+            HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
+            f"tgw-rtb:{table.id}:none",
+            nothing,
+            p,
+            ps,
+            "TGW_RTB_CANNOT_ROUTE",
+            f"{table.id} has no route to the destination",
+        )
+    for r, cond in choices:
+        label = f"tgw-rtb:{table.id}:{r.destination}"
+        text = f"{table.id}: {r.label}"
+        st = (
+            *steps,
+            Step(
+                table.id,
+                HopKind.TRANSIT_GATEWAY_ROUTE_TABLE,
+                label,
+                text,
+                cond,
+                p,
+                "TGW_RTB_CANNOT_ROUTE",
+                (Rule(label, r.label, text, cond, True),),
+            ),
+        )
+        if r.state.lower() == "blackhole" or not r.attachment_ids:
+            out += hc.end(
+                st,
+                DROP,
+                table.id,
+                ps,
+                "TGW_RTB_CANNOT_ROUTE",
+                f"route {r.label} is a blackhole",
+            )
+            continue
+        b = hc.net.get(sorted(r.attachment_ids)[0])
+        if not isinstance(b, TransitGatewayAttachment) or not available(b.state):
+            out += hc.end(
+                st,
+                DROP,
+                table.id,
+                ps,
+                "TGW_RTB_CANNOT_ROUTE",
+                f"the attachment of route {r.label} is not in the snapshot or not available",
+            )
+            continue
+        out += tgw_egress(hc, b, p, st, ps)
+    return out
+
+
+def _bgp_reason(hc: HopContext, table_id: str, attachment_ids: tuple[str, ...]) -> str:
+    vpns = ", ".join(
+        f"{a.resource_id or a.id} ({a.id})"
+        for a in (hc.net.get(i) for i in attachment_ids)
+        if isinstance(a, TransitGatewayAttachment)
+    )
+    return (
+        f"{table_id} has no known route to the destination; routes that {vpns} "
+        "propagates over BGP are not in the snapshot; declare on-prem ranges with --onprem"
+    )
+
+
+def tgw_egress(
+    hc: HopContext, b: TransitGatewayAttachment, p: SymPacket, steps: Steps, ps: PathState
+) -> list[Path]:
+    if b.resource_type is TransitGatewayAttachmentType.VPC:
+        subs = [x for x in (hc.net.get(i) for i in sorted(b.subnet_ids)) if isinstance(x, Subnet)]
+        if not subs:
+            return hc.unknown(
+                steps, b.id, ps, f"no subnet of {b.id} is in the snapshot", "UNKNOWN_RESOURCE"
+            )
+        bsub = next((x for x in subs if x.availability_zone == ps.az), subs[0])
+        # Routed as if sent from inside `bsub`: its outbound rules apply when the packet
+        # leaves it; to an address in `bsub` itself no rules are evaluated (AWS).
+        return subnet_hops.route_from_subnet(hc, bsub, p, steps, ps)
+    if b.resource_type is TransitGatewayAttachmentType.VPN:
+        ranges = list(hc.net.vpn_onprem_cidrs(b.resource_id))
+        return onprem.to_onprem(hc, b.id, HopKind.TRANSIT_GATEWAY, ranges, p, steps, ps)
+    return hc.unknown(
+        steps,
+        b.id,
+        ps,
+        f"transit gateway {b.resource_type.value} attachments are not modelled",
+    )

@@ -1,0 +1,59 @@
+"""Walker hops at an interface: leaving it (source/destination check, SG egress; forwarding.md
+"Leaving an interface") and arriving at it (a NAT gateway owning the address first, then the
+interface owning it, SG ingress unless a reply; forwarding.md "Arriving at an interface").
+
+Example: an interface sending from a foreign address with its check enabled is dropped
+`ENI_SOURCE_DEST_CHECK_RESTRICTION`.
+
+Input: a `Walk` in progress. Output: nothing — a hop records its `Hop`s on the walk and
+ends it (`Stop`) or calls the next hop.
+"""
+
+from __future__ import annotations
+
+from netcheck.model import Direction, NetworkInterface, Subnet
+from netcheck.model.hops import HopKind
+from netcheck.model.packet import DispositionKind
+from netcheck.walk.hops import nat_gateway, security_group
+from netcheck.walk.hops import subnet as subnet_hops
+from netcheck.walk.hops.context import Walk
+
+
+def start_interface(w: Walk, eni: NetworkInterface) -> None:
+    subnet: Subnet = w.lookup(eni.subnet_id, Subnet, "subnet")
+    if eni.source_dest_check and w.packet.src_ip not in eni.addresses:
+        w.hop(eni.id, HopKind.ENI_EGRESS, "deny", rule="source/destination check")
+        w.drop(
+            "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+            eni.id,
+            f"{w.packet.src_ip} is not an address of {eni.id} and its "
+            "source/destination check is enabled",
+        )
+    check = "source/destination check" if eni.source_dest_check else "check disabled"
+    w.hop(eni.id, HopKind.ENI_EGRESS, rule=check)
+    if not w.is_reply:
+        security_group.security_groups(w, eni, Direction.EGRESS)
+    subnet_hops.route_from(w, subnet)
+
+
+def arrive(w: Walk, subnet: Subnet) -> None:
+    """forwarding.md "Arriving at an interface"."""
+    dst = w.packet.dst_ip
+    nat = nat_gateway.nat_with_address(w, subnet, dst)
+    if nat is not None:
+        nat_gateway.at_nat(w, nat)
+    owners = sorted(
+        (e for e in w.net.interfaces_with_address(dst) if e.subnet_id == subnet.id),
+        key=lambda e: e.id,
+    )
+    if not owners:
+        w.drop(
+            "NO_ROUTE_TO_DESTINATION",
+            subnet.id,
+            f"no interface of {subnet.id} has address {dst}",
+        )
+    eni = owners[0]
+    if not w.is_reply:
+        security_group.security_groups(w, eni, Direction.INGRESS)
+    w.hop(eni.id, HopKind.ENI_INGRESS)
+    w.finish(DispositionKind.DELIVERED, eni.id, None, f"delivered to {eni.id}")

@@ -1,0 +1,75 @@
+"""Walker hops on the internet (forwarding.md "On the internet"): a packet entering from it
+needs a public source; non-public destinations drop (`IGW_DESTINATION_RFC1918`); a public IP
+of the snapshot enters its VPC through the VPC's IGW; any other destination exits.
+
+Example: a packet to 8.8.8.8 ends `exits-internet`.
+
+Input: a `Walk` in progress. Output: nothing — a hop records its `Hop`s on the walk and
+ends it (`Stop`) or calls the next hop.
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address
+from typing import NoReturn
+
+from netcheck.model.hops import HopKind
+from netcheck.model.packet import DispositionKind
+from netcheck.walk.hops import gateway_route_table
+from netcheck.walk.hops.context import Walk, with_changes
+from netcheck.walk.match import is_public
+
+
+def start_internet(w: Walk) -> None:
+    if not is_public(w.packet.src_ip):
+        w.hop("internet", HopKind.INTERNET, "deny", detail="source address is not public")
+        w.drop(
+            "SOURCE_NOT_PUBLIC",
+            "internet",
+            f"a packet from the internet needs a public source; {w.packet.src_ip} is not",
+        )
+    on_internet(w)
+
+
+def on_internet(w: Walk) -> NoReturn:
+    """forwarding.md "On the internet"."""
+    dst = w.packet.dst_ip
+    if not is_public(dst):
+        w.hop("internet", HopKind.INTERNET, "deny", detail=f"{dst} is not a public address")
+        w.drop("IGW_DESTINATION_RFC1918", "internet", f"the internet does not route to {dst}")
+    owner = owner_of_public_ip(w, dst)
+    if owner is None:
+        w.hop("internet", HopKind.INTERNET)
+        w.finish(DispositionKind.EXITS_INTERNET, "internet", None, f"{dst} is on the internet")
+    vpc_id, private = owner
+    igw = w.net.internet_gateway_of(vpc_id)
+    if igw is None:
+        w.hop("internet", HopKind.INTERNET, "deny", detail=f"{vpc_id} has no internet gateway")
+        w.drop(
+            "NO_ROUTE_TO_DESTINATION",
+            vpc_id,
+            f"{dst} belongs to {vpc_id}, which has no internet gateway",
+        )
+    w.hop("internet", HopKind.INTERNET)
+    w.translate(
+        igw.id,
+        HopKind.INTERNET_GATEWAY,
+        with_changes(w.packet, dst_ip=private),
+        f"{dst} -> {private}",
+    )
+    gateway_route_table.enter_vpc_via_gateway(w, igw.id, vpc_id)
+    raise AssertionError("enter_vpc_via_gateway always stops")  # pragma: no cover
+
+
+def owner_of_public_ip(w: Walk, public: IPv4Address) -> tuple[str, IPv4Address] | None:
+    """(VPC id, private address) that a public IP of the snapshot maps to."""
+    eni = w.net.interface_with_public_ip(public)
+    if eni is not None:
+        for pa in eni.private_addresses:
+            if pa.public_ip == public:
+                return eni.vpc_id, pa.address
+    for nat in sorted(w.net.nat_gateways, key=lambda n: n.id):
+        for a in nat.addresses:
+            if a.public_ip == public and a.private_ip is not None:
+                return nat.vpc_id, a.private_ip
+    return None

@@ -1,0 +1,88 @@
+"""Walker hops of a subnet: routing from it (forwarding.md "Routing from a subnet": longest
+prefix match, then the route target's (resolve, forward) pair from `table.ROUTE_TARGETS`) and
+local delivery inside a VPC (the subnet holding `dst_ip`, its NACLs unless it is the source
+subnet, then the owner of `dst_ip`).
+
+Example: `10.0.0.0/16 -> local` takes a packet to 10.0.2.7 into the subnet holding it.
+
+Input: a `Walk` in progress. Output: nothing — a hop records its `Hop`s on the walk and
+ends it (`Stop`) or calls the next hop.
+"""
+
+from __future__ import annotations
+
+from netcheck.model import Direction, Route, RouteState, RouteTable, Subnet
+from netcheck.model.hops import HopKind
+from netcheck.walk.hops import interface, network_acl
+from netcheck.walk.hops import table as hop_table
+from netcheck.walk.hops.context import Walk
+from netcheck.walk.match import longest_prefix_match
+
+
+def route_from(w: Walk, subnet: Subnet, *, egress_checked: bool = False) -> None:
+    """Route from `subnet`. `egress_checked`: the subnet's outbound NACL has already
+    passed this very packet, so it is not listed twice (no caller needs it since a TGW
+    egress subnet is routed like a packet from inside it)."""
+    table: RouteTable = w.lookup(subnet.route_table_id, RouteTable, "route table")
+    match = longest_prefix_match(w.net, table.routes, w.packet.dst_ip)
+    if match is None:
+        w.hop(table.id, HopKind.ROUTE_TABLE, "deny", detail=f"no route to {w.packet.dst_ip}")
+        w.drop(
+            "NO_ROUTE_TO_DESTINATION",
+            table.id,
+            f"{table.id} has no route to {w.packet.dst_ip}",
+        )
+    route = match.route
+    if route.state is RouteState.BLACKHOLE:
+        w.hop(table.id, HopKind.ROUTE_TABLE, "deny", rule=route.label, detail="blackhole")
+        w.drop("BAD_STATE_ROUTE", table.id, f"route {route.label} of {table.id} is a blackhole")
+    handler = hop_table.ROUTE_TARGETS.get(route.target_kind)
+    if handler is None:
+        w.hop(table.id, HopKind.ROUTE_TABLE, rule=route.label, detail=f"matched {match.prefix}")
+        w.unknown(
+            route.target_id or table.id,
+            f"route {route.label} of {table.id} targets a {route.target_kind.value}; "
+            "forwarding through it is not modelled",
+        )
+    resolve, forward = handler
+    target = resolve(w, route, subnet)
+    if target is None:
+        w.hop(table.id, HopKind.ROUTE_TABLE, "deny", rule=route.label, detail="target unavailable")
+        w.drop(
+            "BAD_STATE_ROUTE",
+            table.id,
+            f"the target of route {route.label} of {table.id} is not in the snapshot or "
+            "not available",
+        )
+    w.hop(table.id, HopKind.ROUTE_TABLE, rule=route.label, detail=f"matched {match.prefix}")
+    forward(w, subnet, target, egress_checked)
+
+
+def leave(w: Walk, subnet: Subnet, egress_checked: bool) -> None:
+    if not egress_checked:
+        network_acl.nacl(w, subnet, Direction.EGRESS)
+
+
+def resolve_local(w: Walk, route: Route, subnet: Subnet) -> object:
+    return subnet.vpc_id
+
+
+def to_local(w: Walk, subnet: Subnet, target: object, egress_checked: bool) -> None:
+    deliver_in_vpc(w, subnet.vpc_id, subnet, egress_checked=egress_checked)
+
+
+def deliver_in_vpc(
+    w: Walk, vpc_id: str, source: Subnet | None, *, egress_checked: bool = False
+) -> None:
+    """Deliver inside `vpc_id` ("local"): the subnet containing `dst_ip`, its NACLs unless
+    it is the source subnet, then the ENI that owns `dst_ip`."""
+    dst = w.packet.dst_ip
+    dest = w.net.subnet_containing(vpc_id, dst)
+    if dest is None:
+        w.drop("NO_ROUTE_TO_DESTINATION", vpc_id, f"{dst} is in no subnet of {vpc_id}")
+    if source is None:
+        network_acl.nacl(w, dest, Direction.INGRESS)
+    elif dest.id != source.id:
+        leave(w, source, egress_checked)
+        network_acl.nacl(w, dest, Direction.INGRESS)
+    interface.arrive(w, dest)
