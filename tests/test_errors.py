@@ -30,7 +30,7 @@ THREE_TIER = str(FIXTURES / "three-tier")
 
 # Exceptions used for control flow inside one module; they never reach a caller.
 INTERNAL = {
-    "netcheck.walk.core.Stop": "the walker's 'the packet's fate is decided', caught by walk()",
+    "netcheck.walk.hops.context.Stop": "the walker's 'the packet's fate is decided', caught by walk()",
 }
 # Exceptions that other #8 branches move into netcheck/errors.py (SolverGaveUp, TooManyChoices:
 # the engine branch). When they have moved, these entries must go (the test says so).
@@ -58,7 +58,7 @@ def defined_exceptions() -> dict[str, type[BaseException]]:
 
 def test_every_exception_is_a_netcheck_error():
     found = defined_exceptions()
-    assert "netcheck.errors.RuleError" in found and "netcheck.walk.core.Stop" in found
+    assert "netcheck.errors.RuleError" in found and "netcheck.walk.hops.context.Stop" in found
     outside = {
         name
         for name, cls in found.items()
