@@ -12,8 +12,6 @@ private source to that public IP in a fresh packet copy.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 import z3
 
 from netcheck.compile.base import (
@@ -36,6 +34,7 @@ from netcheck.compile.packet import (
 )
 from netcheck.compile.routing import select_route
 from netcheck.compile.steps import NatSession, Path, Rule, Step
+from netcheck.model.addresses import IPAddress
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.filtering import Direction
 from netcheck.model.gateways import (
@@ -52,13 +51,13 @@ from netcheck.model.routing import Route, RouteState, RouteTargetKind
 from netcheck.model.vpc import Subnet, Vpc
 
 
-def public_map(network: Network, vpc_id: str) -> list[tuple[IPv4Address, IPv4Address]]:
+def public_map(network: Network, vpc_id: str) -> list[tuple[IPAddress, IPAddress]]:
     """(private, public) pairs an IGW of `vpc_id` maps: ENI addresses, then NAT addresses.
     Built once per network and VPC (do not modify the list)."""
     key = ("public_map", vpc_id)
     if key not in network.derived:
         network.derived[key] = _public_map(network, vpc_id)
-    out: list[tuple[IPv4Address, IPv4Address]] = network.derived[key]
+    out: list[tuple[IPAddress, IPAddress]] = network.derived[key]
     return out
 
 
@@ -74,8 +73,8 @@ def _interfaces_by_vpc(network: Network) -> dict[str, list[NetworkInterface]]:
     return out
 
 
-def _public_map(network: Network, vpc_id: str) -> list[tuple[IPv4Address, IPv4Address]]:
-    pairs: dict[IPv4Address, IPv4Address] = {}
+def _public_map(network: Network, vpc_id: str) -> list[tuple[IPAddress, IPAddress]]:
+    pairs: dict[IPAddress, IPAddress] = {}
     for e in _interfaces_by_vpc(network).get(vpc_id, ()):
         for pa in e.private_addresses:
             if pa.public_ip is not None:
@@ -88,18 +87,18 @@ def _public_map(network: Network, vpc_id: str) -> list[tuple[IPv4Address, IPv4Ad
     return sorted(pairs.items())
 
 
-def public_owners(network: Network) -> list[tuple[IPv4Address, str, IPv4Address]]:
+def public_owners(network: Network) -> list[tuple[IPAddress, str, IPAddress]]:
     """(public IP, VPC, private IP) for every public IP of the snapshot; an ENI's mapping
     wins over a NAT gateway's for the same public IP. Built once per network (do not modify
     the list)."""
     if "public_owners" not in network.derived:
         network.derived["public_owners"] = _public_owners(network)
-    out: list[tuple[IPv4Address, str, IPv4Address]] = network.derived["public_owners"]
+    out: list[tuple[IPAddress, str, IPAddress]] = network.derived["public_owners"]
     return out
 
 
-def _public_owners(network: Network) -> list[tuple[IPv4Address, str, IPv4Address]]:
-    owners: dict[IPv4Address, tuple[str, IPv4Address]] = {}
+def _public_owners(network: Network) -> list[tuple[IPAddress, str, IPAddress]]:
+    owners: dict[IPAddress, tuple[str, IPAddress]] = {}
     for e in network.network_interfaces:
         for pa in e.private_addresses:
             if pa.public_ip is not None:
@@ -193,7 +192,7 @@ class Targets(ExplorerBase):
             "the internet does not route to a non-public address",
         )
         owners = public_owners(self.net)
-        by_vpc: dict[str, list[tuple[IPv4Address, IPv4Address]]] = {}
+        by_vpc: dict[str, list[tuple[IPAddress, IPAddress]]] = {}
         for pub, vpc_id, priv in owners:
             by_vpc.setdefault(vpc_id, []).append((priv, pub))
         for vpc_id, pairs in sorted(by_vpc.items()):

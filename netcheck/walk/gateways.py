@@ -8,7 +8,6 @@ explicit dispatch table from route target kind to (resolve target, forward throu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address
 from typing import Any, NoReturn
 
 from netcheck.model import (
@@ -31,6 +30,7 @@ from netcheck.model import (
     VpcPeeringConnection,
     VpnGateway,
 )
+from netcheck.model.addresses import IPAddress
 from netcheck.model.base import IPNetwork
 from netcheck.model.packet import (
     DispositionKind,
@@ -81,7 +81,7 @@ class GatewayWalker(WalkerBase):
         )
         self.on_internet()
 
-    def public_ip_for(self, vpc_id: str, private: IPv4Address) -> IPv4Address | None:
+    def public_ip_for(self, vpc_id: str, private: IPAddress) -> IPAddress | None:
         for eni in sorted(self.net.interfaces_with_address(private), key=lambda e: e.id):
             if eni.vpc_id != vpc_id:
                 continue
@@ -94,7 +94,7 @@ class GatewayWalker(WalkerBase):
                     return a.public_ip
         return None
 
-    def owner_of_public_ip(self, public: IPv4Address) -> tuple[str, IPv4Address] | None:
+    def owner_of_public_ip(self, public: IPAddress) -> tuple[str, IPAddress] | None:
         """(VPC id, private address) that a public IP of the snapshot maps to."""
         eni = self.net.interface_with_public_ip(public)
         if eni is not None:
@@ -218,7 +218,7 @@ class GatewayWalker(WalkerBase):
         )
         self.route_from(nat_subnet)
 
-    def nat_private_ip(self, nat: NatGateway) -> IPv4Address:
+    def nat_private_ip(self, nat: NatGateway) -> IPAddress:
         addresses = [a for a in nat.addresses if a.private_ip is not None]
         primary = [a for a in addresses if a.primary] or addresses
         if not primary:
