@@ -30,7 +30,7 @@ THREE_TIER = str(FIXTURES / "three-tier")
 
 # Exceptions used for control flow inside one module; they never reach a caller.
 INTERNAL = {
-    "netcheck.walk.hops.context.Stop": "the walker's 'the packet's fate is decided', caught by walk()",
+    "netcheck.walk.hops.context.Stop": "the walker's 'the packet's fate is decided' (walk())",
 }
 # Exceptions that other #8 branches move into netcheck/errors.py (SolverGaveUp, TooManyChoices:
 # the engine branch). When they have moved, these entries must go (the test says so).

@@ -10,8 +10,6 @@ the guard `¬m100 ∧ m200` where `m_n` is "entry n matches"; rule 100 decides w
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
-
 import z3
 
 from netcheck.compile.packet import (
@@ -24,7 +22,8 @@ from netcheck.compile.packet import (
     port_in,
 )
 from netcheck.compile.steps import Rule
-from netcheck.model.base import ALL_PROTOCOLS, ICMP, TCP, UDP, IPNetwork, protocol_name
+from netcheck.model.addresses import Family, IPPrefix
+from netcheck.model.base import ALL_PROTOCOLS, ICMP, TCP, UDP, protocol_name
 from netcheck.model.filtering import (
     Direction,
     NaclEntry,
@@ -106,7 +105,7 @@ def nacl_entry_match(
         proto = _protocol_decided(
             entry.protocol, entry.port_range, entry.icmp_type, entry.icmp_code, known
         )
-        where = ip_in_space(addr, entry.cidr, known.get(field))
+        where = ip_in_space(addr, entry.cidr, known.get(field), p.family)
         if proto is False or z3.is_false(where):
             return z3.BoolVal(False)
         if proto is True:
@@ -117,7 +116,7 @@ def nacl_entry_match(
         )
     return z3.And(
         _protocol_match(p, entry.protocol, entry.port_range, entry.icmp_type, entry.icmp_code),
-        ip_in(addr, entry.cidr),
+        ip_in(addr, entry.cidr, p.family),
     )
 
 
@@ -191,19 +190,29 @@ def group_addresses(network: Network, group_id: str) -> tuple:
 
 
 def sg_peer_match(
-    network: Network, rule: SecurityGroupRule, addr: z3.BitVecRef, space: Space | None = None
+    network: Network,
+    rule: SecurityGroupRule,
+    addr: z3.BitVecRef,
+    space: Space | None = None,
+    family: Family = Family.V4,
 ) -> z3.BoolRef:
-    """The remote address matches the rule's peer: a CIDR, a prefix list entry, or a private
-    address of an interface carrying the referenced group. `space`: the values `addr` can
-    take (if known); tests it settles are decided in Python (equivalent under it)."""
+    """The remote address (`addr`, of `family`) matches the rule's peer: a CIDR, a prefix
+    list entry, or a private address of an interface carrying the referenced group. `space`:
+    the values `addr` can take (if known); tests it settles are decided in Python
+    (equivalent under it). Peers of the other family never match."""
     if rule.cidr is not None:
-        return ip_in_space(addr, rule.cidr, space)
+        return ip_in_space(addr, rule.cidr, space, family)
     if rule.prefix_list_id is not None:
         pl = network.get(rule.prefix_list_id)
-        entries: tuple[IPNetwork, ...] = getattr(pl, "entries", ())
-        nets = [ip_in_space(addr, e, space) for e in entries if isinstance(e, IPv4Network)]
+        entries: tuple[IPPrefix, ...] = getattr(pl, "entries", ())
+        # Entries of the other family are left out (rather than given as False terms).
+        nets = [ip_in_space(addr, e, space, family) for e in entries if e.version == family.value]
         return z3.Or(*nets) if nets else z3.BoolVal(False)
     if rule.group_id is not None:
+        if family is not Family.V4:
+            # A group reference matches the members' private addresses, which are IPv4
+            # (`PrivateAddress.address`); their IPv6 addresses are matched with issue #10.
+            return z3.BoolVal(False)
         return ip_in_runs(addr, network.group_address_runs(rule.group_id), space)
     return z3.BoolVal(False)
 
@@ -214,7 +223,7 @@ def sg_rule_match(
     addr = p.src_ip if rule.direction is Direction.INGRESS else p.dst_ip
     return z3.And(
         _protocol_match(p, rule.protocol, rule.port_range, rule.icmp_type, rule.icmp_code),
-        sg_peer_match(network, rule, addr, space),
+        sg_peer_match(network, rule, addr, space, p.family),
     )
 
 

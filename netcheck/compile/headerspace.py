@@ -46,6 +46,7 @@ from netcheck.compile.query import (
     source_constraint,
 )
 from netcheck.compile.steps import Path, Step
+from netcheck.model.addresses import IPAddress
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, Origin, OriginKind
@@ -132,7 +133,7 @@ def box_formula(p: SymPacket, box: dict[str, tuple[int, int]]) -> z3.BoolRef:
     return z3.And(*(in_range(p.field(d), lo, hi) for d, (lo, hi) in box.items()))
 
 
-def snapshot_public_ips(network: Network) -> list[IPv4Address]:
+def snapshot_public_ips(network: Network) -> list[IPAddress]:
     return sorted({pub for pub, _vpc, _priv in public_owners(network)})
 
 

@@ -24,12 +24,12 @@ from __future__ import annotations
 import hashlib
 import weakref
 from functools import cached_property
-from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
 import z3
 
 from netcheck.compile.steps import Rule
+from netcheck.model.addresses import IPAddress
 from netcheck.model.interfaces import NetworkInterface
 from netcheck.model.network import Network
 
@@ -82,7 +82,7 @@ class NetworkIndex:
 
     def __init__(self, network: Network) -> None:
         self.network = network
-        self._public_maps: dict[str, list[tuple[IPv4Address, IPv4Address]]] = {}
+        self._public_maps: dict[str, list[tuple[IPAddress, IPAddress]]] = {}
         self._digests: dict[object, str] = {}
         self.nacl_constraints = ConstraintCache()
         self.sg_constraints = ConstraintCache()
@@ -116,7 +116,7 @@ class NetworkIndex:
             acc.setdefault(e.vpc_id, []).append(e)
         return acc
 
-    def public_map(self, vpc_id: str) -> list[tuple[IPv4Address, IPv4Address]]:
+    def public_map(self, vpc_id: str) -> list[tuple[IPAddress, IPAddress]]:
         """(private, public) pairs an IGW of `vpc_id` maps: ENI addresses, then NAT
         addresses (do not modify the list)."""
         out = self._public_maps.get(vpc_id)
@@ -124,8 +124,8 @@ class NetworkIndex:
             out = self._public_maps[vpc_id] = self._public_map(vpc_id)
         return out
 
-    def _public_map(self, vpc_id: str) -> list[tuple[IPv4Address, IPv4Address]]:
-        pairs: dict[IPv4Address, IPv4Address] = {}
+    def _public_map(self, vpc_id: str) -> list[tuple[IPAddress, IPAddress]]:
+        pairs: dict[IPAddress, IPAddress] = {}
         for e in self.interfaces_by_vpc.get(vpc_id, ()):
             for pa in e.private_addresses:
                 if pa.public_ip is not None:
@@ -138,10 +138,10 @@ class NetworkIndex:
         return sorted(pairs.items())
 
     @cached_property
-    def public_owners(self) -> list[tuple[IPv4Address, str, IPv4Address]]:
+    def public_owners(self) -> list[tuple[IPAddress, str, IPAddress]]:
         """(public IP, VPC, private IP) for every public IP of the snapshot; an ENI's mapping
         wins over a NAT gateway's for the same public IP (do not modify the list)."""
-        owners: dict[IPv4Address, tuple[str, IPv4Address]] = {}
+        owners: dict[IPAddress, tuple[str, IPAddress]] = {}
         for e in self.network.network_interfaces:
             for pa in e.private_addresses:
                 if pa.public_ip is not None:
@@ -186,7 +186,7 @@ def index_for(network: Network) -> NetworkIndex:
     return ix
 
 
-def public_owners(network: Network) -> list[tuple[IPv4Address, str, IPv4Address]]:
+def public_owners(network: Network) -> list[tuple[IPAddress, str, IPAddress]]:
     """`NetworkIndex.public_owners` of `network`."""
     return index_for(network).public_owners
 

@@ -1,38 +1,51 @@
 """The symbolic packet: the only place netcheck creates Z3 bit-vector variables.
 
-Input: a name prefix. Output: `SymPacket` (src_ip/dst_ip 32 bits, protocol 8, ports 16, ICMP
+Input: a name prefix and an address family. Output: `SymPacket` (src_ip/dst_ip as wide as
+the family's addresses — 32 bits for IPv4, 128 for IPv6 —, protocol 8, ports 16, ICMP
 type/code 8) with its domain constraints, fresh copies after a translation, the reply of a
 packet, and small predicates (`ip_in`, `port_in`) every encoder builds on.
 
 Domain (docs/semantics/forwarding.md, "Packet"): ports are 0 unless the protocol is TCP/UDP,
-ICMP type/code are 0 unless the protocol is ICMP. Example::
+ICMP type/code are 0 unless the protocol is ICMP. A packet of one family never matches a
+prefix or address of the other. Example::
 
-    p = fresh("fwd0")
+    p = fresh("fwd0")                                     # an IPv4 packet (the default)
     s = z3.Solver(); s.add(domain(p), p.protocol == 1)   # then p.src_port == 0 in every model
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
 
 import z3
 
-from netcheck.model.base import ICMP, TCP, UDP, IPNetwork, PortRange
+from netcheck.model.addresses import Family, IPAddress, IPPrefix, prefix_range
+from netcheck.model.base import ICMP, TCP, UDP, PortRange
+from netcheck.model.intervals import IntervalSet
 
 _counter = itertools.count()
 
 FIELDS = ("src_ip", "dst_ip", "protocol", "src_port", "dst_port", "icmp_type", "icmp_code")
-WIDTHS = {
-    "src_ip": 32,
-    "dst_ip": 32,
-    "protocol": 8,
-    "src_port": 16,
-    "dst_port": 16,
-    "icmp_type": 8,
-    "icmp_code": 8,
-}
+
+
+def widths(family: Family) -> dict[str, int]:
+    """Bit width of every header field of a packet of `family`."""
+    return {
+        "src_ip": family.bits,
+        "dst_ip": family.bits,
+        "protocol": 8,
+        "src_port": 16,
+        "dst_port": 16,
+        "icmp_type": 8,
+        "icmp_code": 8,
+    }
+
+
+_WIDTHS = {family: widths(family) for family in Family}
+# Today every query builds IPv4 packets; kept for readers of the IPv4 widths.
+WIDTHS = _WIDTHS[Family.V4]
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,7 @@ class SymPacket:
     dst_port: z3.BitVecRef
     icmp_type: z3.BitVecRef
     icmp_code: z3.BitVecRef
+    family: Family = Family.V4
 
     def field(self, name: str) -> z3.BitVecRef:
         return getattr(self, name)
@@ -55,10 +69,26 @@ class SymPacket:
         return z3.Or(self.protocol == TCP, self.protocol == UDP)
 
 
-def fresh(prefix: str) -> SymPacket:
-    """A new packet copy with unique variable names (`<prefix>#<n>.<field>`)."""
+def fresh(prefix: str, family: Family = Family.V4) -> SymPacket:
+    """A new packet copy of `family` with unique variable names (`<prefix>#<n>.<field>`)."""
     name = f"{prefix}#{next(_counter)}"
-    return SymPacket(name, *(z3.BitVec(f"{name}.{f}", WIDTHS[f]) for f in FIELDS))
+    w = _WIDTHS[family]
+
+    def var(field: str) -> z3.BitVecRef:
+        return z3.BitVec(f"{name}.{field}", w[field])
+
+    # In `FIELDS` order, as the variables have always been created.
+    return SymPacket(
+        name,
+        var("src_ip"),
+        var("dst_ip"),
+        var("protocol"),
+        var("src_port"),
+        var("dst_port"),
+        var("icmp_type"),
+        var("icmp_code"),
+        family,
+    )
 
 
 def fresh_port(prefix: str) -> z3.BitVecRef:
@@ -96,39 +126,43 @@ def reply_of(fwd: SymPacket, rep: SymPacket) -> z3.BoolRef:
     )
 
 
-def ip_in(bv: z3.BitVecRef, net: IPNetwork) -> z3.BoolRef:
-    """`bv` lies in the IPv4 network `net` (an IPv6 network never matches)."""
-    if not isinstance(net, IPv4Network):
+# The address predicates take the family of the address field `bv` (a packet's `family`);
+# callers that have no packet at hand get IPv4, the family of every packet built today.
+
+
+def ip_in(bv: z3.BitVecRef, net: IPPrefix, family: Family = Family.V4) -> z3.BoolRef:
+    """`bv` (an address of `family`) lies in `net`; a prefix of the other family never
+    matches."""
+    if net.version != family.value:
         return z3.BoolVal(False)
+    bits = family.bits
     if net.prefixlen == 0:
         return z3.BoolVal(True)
-    if net.prefixlen == 32:
+    if net.prefixlen == bits:
         return bv == int(net.network_address)
-    hi = 31
-    lo = 32 - net.prefixlen
-    return z3.Extract(hi, lo, bv) == (int(net.network_address) >> lo)
+    lo = bits - net.prefixlen
+    return z3.Extract(bits - 1, lo, bv) == (int(net.network_address) >> lo)
 
 
-def ip_is(bv: z3.BitVecRef, address: IPv4Address) -> z3.BoolRef:
-    return bv == int(address)
+def ip_is(bv: z3.BitVecRef, address: IPAddress, family: Family = Family.V4) -> z3.BoolRef:
+    """`bv` (an address of `family`) is `address`; one of the other family never is."""
+    return bv == int(address) if address.version == family.value else z3.BoolVal(False)
 
 
-def ip_in_any(bv: z3.BitVecRef, nets: tuple[IPNetwork, ...] | list[IPNetwork]) -> z3.BoolRef:
-    return z3.Or(*(ip_in(bv, n) for n in nets)) if nets else z3.BoolVal(False)
+def ip_in_any(bv: z3.BitVecRef, nets: Iterable[IPPrefix], family: Family = Family.V4) -> z3.BoolRef:
+    terms = [ip_in(bv, n, family) for n in nets]
+    return z3.Or(*terms) if terms else z3.BoolVal(False)
 
 
-def ip_is_any(bv: z3.BitVecRef, addrs: tuple[IPv4Address, ...] | list[IPv4Address]) -> z3.BoolRef:
-    """`bv` is one of `addrs`; consecutive addresses become one range (smaller terms for
-    group references with many members)."""
-    values = sorted({int(a) for a in addrs})
-    if not values:
+def ip_is_any(
+    bv: z3.BitVecRef, addrs: Iterable[IPAddress], family: Family = Family.V4
+) -> z3.BoolRef:
+    """`bv` (an address of `family`) is one of `addrs` (those of the other family never
+    match); consecutive addresses become one range (smaller terms for group references
+    with many members)."""
+    runs = IntervalSet.of_values(int(a) for a in addrs if a.version == family.value)
+    if not runs:
         return z3.BoolVal(False)
-    runs: list[list[int]] = [[values[0], values[0]]]
-    for v in values[1:]:
-        if v == runs[-1][1] + 1:
-            runs[-1][1] = v
-        else:
-            runs.append([v, v])
     return z3.Or(*(in_range(bv, lo, hi) for lo, hi in runs))
 
 
@@ -149,40 +183,29 @@ def port_in(bv: z3.BitVecRef, ports: PortRange | None) -> z3.BoolRef:
 # -- known address spaces ---------------------------------------------------------------------
 #
 # A query pins some fields of its first packet copy (e.g. `dst_ip` to the destination's
-# addresses). Encoders given such a `Space` (sorted, disjoint, non-adjacent inclusive
-# `(lo, hi)` ranges that contain every value the field can take under the query's asserted
-# constraints) decide address tests in Python where the space does: the terms they emit are
-# equivalent to the full ones under those constraints, only smaller.
+# addresses). Encoders given such a `Space` (the set of values the field can take under the
+# query's asserted constraints, or a superset) decide address tests in Python where the
+# space does: the terms they emit are equivalent to the full ones under those constraints,
+# only smaller.
 
+# An `IntervalSet`; plain sorted merged `(lo, hi)` tuples are accepted too while callers
+# move over (`IntervalSet` is such a tuple).
 Space = tuple[tuple[int, int], ...]
 
 
-def runs(values: list[int] | tuple[int, ...]) -> Space:
-    """Sorted integers (or any) as merged inclusive runs."""
-    vs = sorted(set(values))
-    out: list[list[int]] = []
-    for v in vs:
-        if out and v == out[-1][1] + 1:
-            out[-1][1] = v
-        else:
-            out.append([v, v])
-    return tuple((a, b) for a, b in out)
+def runs(values: Iterable[int]) -> IntervalSet:
+    """Integers as a set of runs (`IntervalSet.of_values`)."""
+    return IntervalSet.of_values(values)
 
 
-def merge(ranges: list[tuple[int, int]]) -> Space:
-    """Merge inclusive ranges into sorted, disjoint, non-adjacent ones."""
-    out: list[list[int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1] + 1:
-            out[-1][1] = max(out[-1][1], hi)
-        else:
-            out.append([lo, hi])
-    return tuple((a, b) for a, b in out)
+def merge(ranges: Iterable[tuple[int, int]]) -> IntervalSet:
+    """Inclusive ranges as one set (`IntervalSet`)."""
+    return IntervalSet(ranges)
 
 
-def net_range(net: IPv4Network) -> tuple[int, int]:
-    lo = int(net.network_address)
-    return lo, lo + net.num_addresses - 1
+def net_range(net: IPPrefix) -> tuple[int, int]:
+    """First and last address of `net` as integers (`addresses.prefix_range`)."""
+    return prefix_range(net)
 
 
 def decide(space: Space | None, lo: int, hi: int) -> bool | None:
@@ -190,32 +213,40 @@ def decide(space: Space | None, lo: int, hi: int) -> bool | None:
     `[lo, hi]`? Without a space: None."""
     if space is None:
         return None
-    inside = True
-    overlap = False
-    for a, b in space:
-        if b < lo or a > hi:
-            inside = False
-        else:
-            overlap = True
-            if a < lo or b > hi:
-                inside = False
-    if not overlap:
-        return False
-    return True if inside else None
+    if type(space) is not IntervalSet:
+        space = _as_set(space)
+    return space.decide(lo, hi)
 
 
-def ip_in_space(bv: z3.BitVecRef, net: IPNetwork, space: Space | None) -> z3.BoolRef:
-    """`ip_in`, decided in Python when `space` settles it."""
-    if space is not None and isinstance(net, IPv4Network):
-        d = decide(space, *net_range(net))
+_SETS: dict[Space, IntervalSet] = {}
+
+
+def _as_set(space: Space) -> IntervalSet:
+    """`space` as an `IntervalSet`, remembered: callers that still pass plain tuples pass
+    the same few (a pinned protocol or port) for every rule they test."""
+    out = _SETS.get(space)
+    if out is None:
+        if len(_SETS) > 4096:
+            _SETS.clear()
+        out = _SETS[space] = IntervalSet(space)
+    return out
+
+
+def ip_in_space(
+    bv: z3.BitVecRef, net: IPPrefix, space: Space | None, family: Family = Family.V4
+) -> z3.BoolRef:
+    """`ip_in`, decided in Python when `space` (values of an address of `family`) settles
+    it."""
+    if space is not None and net.version == family.value:
+        d = decide(space, *prefix_range(net))
         if d is not None:
             return z3.BoolVal(d)
-    return ip_in(bv, net)
+    return ip_in(bv, net, family)
 
 
 def ip_in_runs(bv: z3.BitVecRef, rs: Space, space: Space | None) -> z3.BoolRef:
-    """`bv` lies in one of the merged runs `rs`; within `space` only the runs it meets are
-    tested, and a space inside one run is decided."""
+    """`bv` lies in one of the runs `rs` (a set of address values of `bv`'s family); within
+    `space` only the runs it meets are tested, and a space inside one run is decided."""
     if space is not None:
         kept = []
         for lo, hi in rs:

@@ -9,15 +9,16 @@ VPC tables (docs/semantics/forwarding.md): longest prefix wins; on equal prefix 
 entry of the list with that entry's prefix length. Example: with `10.0.0.0/16 -> local` and
 `0.0.0.0/0 -> igw-1`, `selected(igw-1) = ¬(dst ∈ 10.0.0.0/16)`.
 TGW tables: longest prefix wins; on equal prefix static beats propagated.
+Only the routes of the packet's address family take part (an IPv4 packet never follows an
+IPv6 route, and the reverse).
 """
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network
-
 import z3
 
-from netcheck.compile.packet import Space, SymPacket, decide, ip_in, net_range
+from netcheck.compile.packet import Space, SymPacket, decide, ip_in
+from netcheck.model.addresses import Family, IPPrefix, prefix_range
 from netcheck.model.network import Network
 from netcheck.model.routing import Route, RouteTable, RouteTargetKind
 from netcheck.model.transit import TransitGatewayRoute
@@ -33,10 +34,12 @@ def _route_priority(route: Route) -> int:
     return 1
 
 
-def route_entries(network: Network, table: RouteTable) -> list[tuple[IPv4Network, int, int]]:
-    """(cidr, priority, route index) for every IPv4 destination of the table, most preferred
-    first (longest prefix, then priority, then table order)."""
-    out: list[tuple[IPv4Network, int, int]] = []
+def route_entries(
+    network: Network, table: RouteTable, family: Family = Family.V4
+) -> list[tuple[IPPrefix, int, int]]:
+    """(cidr, priority, route index) for every destination of `family` in the table, most
+    preferred first (longest prefix, then priority, then table order)."""
+    out: list[tuple[IPPrefix, int, int]] = []
     for i, r in enumerate(table.routes):
         if r.destination is not None:
             cidrs = [r.destination]
@@ -46,14 +49,14 @@ def route_entries(network: Network, table: RouteTable) -> list[tuple[IPv4Network
         else:
             cidrs = []
         for c in cidrs:
-            if isinstance(c, IPv4Network):
+            if c.version == family.value:
                 out.append((c, _route_priority(r), i))
     out.sort(key=lambda e: (-e[0].prefixlen, e[1], e[2]))
     return out
 
 
 def _select(
-    entries: list[tuple[IPv4Network, int, int]], p: SymPacket, space: Space | None = None
+    entries: list[tuple[IPPrefix, int, int]], p: SymPacket, space: Space | None = None
 ) -> tuple[dict[int, z3.BoolRef], z3.BoolRef]:
     """Per route index the "picked by LPM" condition, and the "nothing matches" condition.
     With `space` (the values `dst_ip` can take, if known) an entry it never matches gets the
@@ -63,7 +66,7 @@ def _select(
     none_before: list[z3.BoolRef] = []
     covered = False  # an earlier entry matches every dst_ip of the space
     for cidr, _prio, idx in entries:
-        d = None if space is None else decide(space, *net_range(cidr))
+        d = None if space is None else decide(space, *prefix_range(cidr))
         if covered or d is False:
             picked.setdefault(idx, []).append(z3.BoolVal(False))
             continue
@@ -73,7 +76,7 @@ def _select(
                 z3.And(*none_before) if none_before else z3.BoolVal(True)
             )
             continue
-        m = ip_in(p.dst_ip, cidr)
+        m = ip_in(p.dst_ip, cidr, p.family)
         picked.setdefault(idx, []).append(z3.And(*none_before, m) if none_before else m)
         none_before.append(z3.Not(m))
     sel = {idx: _or(conds) for idx, conds in picked.items()}
@@ -95,7 +98,7 @@ def select_route(
     network: Network, table: RouteTable, p: SymPacket, space: Space | None = None
 ) -> tuple[list[tuple[Route, z3.BoolRef]], z3.BoolRef]:
     """Longest-prefix-match route selection in a VPC route table."""
-    sel, nothing = _select(route_entries(network, table), p, space)
+    sel, nothing = _select(route_entries(network, table, p.family), p, space)
     return [(table.routes[i], sel[i]) for i in sorted(sel)], nothing
 
 
@@ -106,7 +109,7 @@ def select_tgw_route(
     entries = [
         (r.destination, 0 if r.route_type == "static" else 1, i)
         for i, r in enumerate(routes)
-        if isinstance(r.destination, IPv4Network)
+        if r.destination.version == p.family.value
     ]
     entries.sort(key=lambda e: (-e[0].prefixlen, e[1], e[2]))
     sel, nothing = _select(entries, p, space)

@@ -8,24 +8,28 @@ A witness the concrete walker (netcheck.walk) does not confirm is never shown: t
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 from netcheck.explain.answer import Answer, Blocker, Proof, Query, Verdict, Witness
+from netcheck.model.addresses import Family
 from netcheck.model.network import Network
 from netcheck.model.packet import Hop, Packet
 from netcheck.solve.results import Found, HopValue, Outcome
 
 
-def to_packet(values: dict[str, int]) -> Packet:
-    return Packet(
-        src_ip=IPv4Address(values["src_ip"]),
-        dst_ip=IPv4Address(values["dst_ip"]),
-        protocol=values["protocol"],
-        src_port=values["src_port"],
-        dst_port=values["dst_port"],
-        icmp_type=values["icmp_type"],
-        icmp_code=values["icmp_code"],
+def to_packet(values: dict[str, int], family: Family = Family.V4) -> Packet:
+    """The packet whose header fields have the solver's integer `values` (addresses of
+    `family`: the packets the engine builds today are IPv4)."""
+    # Validated rather than constructed: `Packet` is IPv4-typed until the walker takes both
+    # families (issue #10), and validation says so if another family arrives.
+    return Packet.model_validate(
+        {
+            **{f: values[f] for f in _PORT_FIELDS},
+            "src_ip": family.address(values["src_ip"]),
+            "dst_ip": family.address(values["dst_ip"]),
+        }
     )
+
+
+_PORT_FIELDS = ("protocol", "src_port", "dst_port", "icmp_type", "icmp_code")
 
 
 def _hop(h: HopValue) -> Hop:

@@ -17,12 +17,14 @@ snapshot: `0.0.0.0/0` means "any internet host"), `dst_ips` inside the destinati
 from __future__ import annotations
 
 from collections.abc import Iterable
-from ipaddress import IPv4Address, IPv4Network, summarize_address_range
+from ipaddress import summarize_address_range
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from netcheck.explain.answer import Witness
+from netcheck.explain.build import to_packet
+from netcheck.model.addresses import Family, IPAddress, IPPrefix, prefix_range
 from netcheck.model.base import ICMP, TCP, UDP, protocol_name
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, Packet
@@ -39,7 +41,8 @@ __all__ = [
 ]
 
 
-OTHER_PROTOCOLS = ((0, 0), (2, 5), (7, 16), (18, 255))
+# Every protocol number but ICMP (1), TCP (6) and UDP (17).
+OTHER_PROTOCOLS = IntervalSet.of_range(0, 255) - [(ICMP, ICMP), (TCP, TCP), (UDP, UDP)]
 
 
 class _Frozen(BaseModel):
@@ -80,7 +83,7 @@ class PacketBox(_Frozen):
             "icmp_code": packet.icmp_code,
         }
         dims = {**fixed, **self.intervals}
-        return all(any(lo <= values[d] <= hi for lo, hi in ivs) for d, ivs in dims.items())
+        return all(ivs.has(values[d]) for d, ivs in dims.items())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,15 +100,19 @@ class PacketBox(_Frozen):
 
 def _class_fixed(intervals: dict[str, IntervalSet]) -> dict[str, IntervalSet]:
     """The fields a box's protocol class fixes (ports 0 unless TCP/UDP, ICMP 0 unless ICMP)."""
-    protos = intervals.get("protocol", ())
-    is_ports = any(lo <= p <= hi for p in (TCP, UDP) for lo, hi in protos)
-    is_icmp = any(lo <= ICMP <= hi for lo, hi in protos)
+    protos = intervals.get("protocol", _NOTHING)
+    is_ports = protos.has(TCP) or protos.has(UDP)
+    is_icmp = protos.has(ICMP)
     out: dict[str, IntervalSet] = {}
     if not is_ports:
-        out["src_port"] = out["dst_port"] = ((0, 0),)
+        out["src_port"] = out["dst_port"] = _ZERO
     if not is_icmp:
-        out["icmp_type"] = out["icmp_code"] = ((0, 0),)
+        out["icmp_type"] = out["icmp_code"] = _ZERO
     return out
+
+
+_NOTHING = IntervalSet()
+_ZERO = IntervalSet.of_range(0, 0)
 
 
 class ReachableSet(_Frozen):
@@ -160,40 +167,29 @@ def protocol_text(ivs: IntervalSet) -> str:
     return ",".join(str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in ivs)
 
 
-def clip(ivs: IntervalSet, within: list[Interval] | None) -> list[Interval]:
-    """The intervals intersected with `within` (None: unchanged)."""
+def clip(ivs: IntervalSet, within: Iterable[Interval] | None) -> IntervalSet:
+    """The set intersected with `within` (None: unchanged)."""
     if within is None:
-        return list(ivs)
-    out = []
-    for lo, hi in ivs:
-        for a, b in within:
-            x, y = max(lo, a), min(hi, b)
-            if x <= y:
-                out.append((x, y))
-    merged: list[list[int]] = []
-    for lo, hi in sorted(out):
-        if merged and lo <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], hi)
-        else:
-            merged.append([lo, hi])
-    return [(a, b) for a, b in merged]
+        return ivs
+    return ivs & within
 
 
-def cidrs_of(ivs: Iterable[Interval]) -> list[str]:
-    """The fewest CIDR blocks covering the intervals (a single address prints as `a/32`)."""
+def cidrs_of(ivs: Iterable[Interval], family: Family = Family.V4) -> list[str]:
+    """The fewest CIDR blocks covering each run of address values of `family` (a single
+    address prints as `a/32`)."""
     out: list[str] = []
     for lo, hi in ivs:
-        for net in summarize_address_range(IPv4Address(lo), IPv4Address(hi)):
+        for net in summarize_address_range(family.address(lo), family.address(hi)):
             out.append(str(net))
     return out
 
 
 def addresses_within(
-    addresses: Iterable[IPv4Address], cidrs: Iterable[IPv4Network]
+    addresses: Iterable[IPAddress], cidrs: Iterable[IPPrefix]
 ) -> list[Interval] | None:
     """Intervals of explicit addresses and CIDRs (None when both are empty: anything)."""
     out = [(int(a), int(a)) for a in addresses]
-    out += [(int(c.network_address), int(c.broadcast_address)) for c in cidrs]
+    out += [prefix_range(c) for c in cidrs]
     return sorted(set(out)) or None
 
 
@@ -223,18 +219,6 @@ def walk_witness(
     return witness, f"{end.kind.value} at {end.component_id} ({end.code or end.reason})"
 
 
-def _packet(values: dict[str, int]) -> Packet:
-    return Packet(
-        src_ip=IPv4Address(values["src_ip"]),
-        dst_ip=IPv4Address(values["dst_ip"]),
-        protocol=values["protocol"],
-        src_port=values["src_port"],
-        dst_port=values["dst_port"],
-        icmp_type=values["icmp_type"],
-        icmp_code=values["icmp_code"],
-    )
-
-
 def box_of(
     network: Network, b: BoxValue, *, clips: dict[str, list[Interval]], one_way: bool
 ) -> tuple[PacketBox, str | None]:
@@ -243,17 +227,17 @@ def box_of(
     clips = dict(clips)
     if b.protocol_class == "other":
         # "Every other protocol": the class leaves out ICMP, TCP and UDP.
-        clips["protocol"] = clip(tuple(OTHER_PROTOCOLS), clips.get("protocol"))
-    dims = {d: tuple(clip(ivs, clips.get(d))) for d, ivs in b.dims.items()}
+        clips["protocol"] = list(clip(OTHER_PROTOCOLS, clips.get("protocol")))
+    dims = {d: clip(ivs, clips.get(d)) for d, ivs in b.dims.items()}
     if b.protocol_class == "tcp":
-        dims["protocol"] = ((TCP, TCP),)
+        dims["protocol"] = IntervalSet.of_range(TCP, TCP)
     elif b.protocol_class == "udp":
-        dims["protocol"] = ((UDP, UDP),)
+        dims["protocol"] = IntervalSet.of_range(UDP, UDP)
     elif b.protocol_class == "icmp":
-        dims["protocol"] = ((ICMP, ICMP),)
+        dims["protocol"] = IntervalSet.of_range(ICMP, ICMP)
     ports = b.protocol_class in ("tcp", "udp")
     icmp = b.protocol_class == "icmp"
-    packet = _packet(b.witness)
+    packet = to_packet(b.witness)
     witness, why = walk_witness(network, packet, b.origin, b.nat_ports, one_way)
     box = PacketBox(
         protocol=protocol_text(dims["protocol"]),

@@ -11,13 +11,36 @@ back at the input a user wrote.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+from ipaddress import IPv4Network
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
-IPNetwork = IPv4Network | IPv6Network
-IPAddress = IPv4Address | IPv6Address
+from netcheck.model.addresses import IPAddress, IPPrefix
+
+# `IPNetwork` is the older name of `IPPrefix` (kept while other modules move over).
+IPNetwork = IPPrefix
+
+__all__ = [
+    "ALL_PORTS",
+    "ALL_PROTOCOLS",
+    "EPHEMERAL_PORTS",
+    "ICMP",
+    "ICMPV6",
+    "NON_PUBLIC_RANGES",
+    "PROTOCOL_NAMES",
+    "TCP",
+    "UDP",
+    "Frozen",
+    "IPAddress",
+    "IPNetwork",
+    "IPPrefix",
+    "Port",
+    "PortRange",
+    "Provenance",
+    "Resource",
+    "protocol_name",
+]
 
 # IANA protocol numbers. `ALL_PROTOCOLS` (-1) is how AWS writes "every protocol".
 ALL_PROTOCOLS: Final = -1
@@ -38,7 +61,8 @@ Port = Annotated[int, Field(ge=0, le=65535)]
 
 # Ranges the internet never carries (forwarding.md "On the internet"): RFC 1918, RFC 6598,
 # "this network", loopback, link-local, multicast and reserved. The concrete walker keeps its
-# own copy on purpose (it is the independent oracle); a test keeps the two equal.
+# own copy on purpose (it is the independent oracle); a test keeps the two equal. IPv4 only:
+# IPv6's special ranges come with IPv6 forwarding (issue #10).
 NON_PUBLIC_RANGES: Final = tuple(
     IPv4Network(c)
     for c in (

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from netcheck.model.base import Frozen, IPNetwork, PortRange, Provenance, Resource
+from netcheck.model.addresses import IPPrefix
+from netcheck.model.base import Frozen, PortRange, Provenance, Resource
 
 
 class RuleAction(StrEnum):
@@ -32,7 +33,7 @@ class NaclEntry(Frozen):
     direction: Direction
     protocol: int
     action: RuleAction
-    cidr: IPNetwork
+    cidr: IPPrefix
     port_range: PortRange | None = None
     icmp_type: int | None = None
     icmp_code: int | None = None
@@ -77,7 +78,7 @@ class SecurityGroupRule(Frozen):
     port_range: PortRange | None = None
     icmp_type: int | None = None
     icmp_code: int | None = None
-    cidr: IPNetwork | None = None
+    cidr: IPPrefix | None = None
     prefix_list_id: str | None = None
     group_id: str | None = None
     group_owner_id: str | None = None

@@ -8,9 +8,9 @@ Input: values from a loader. Output: `InternetGateway`, `EgressOnlyInternetGatew
 from __future__ import annotations
 
 from enum import StrEnum
-from ipaddress import IPv4Address, IPv4Network
 
-from netcheck.model.base import Frozen, IPNetwork, Resource
+from netcheck.model.addresses import IPPrefix, V4Address, V4Prefix
+from netcheck.model.base import Frozen, Resource
 
 
 class InternetGateway(Resource):
@@ -27,8 +27,8 @@ class EgressOnlyInternetGateway(Resource):
 
 class NatGatewayAddress(Frozen):
     interface_id: str | None = None
-    private_ip: IPv4Address | None = None
-    public_ip: IPv4Address | None = None
+    private_ip: V4Address | None = None
+    public_ip: V4Address | None = None
     allocation_id: str | None = None
     primary: bool = True
 
@@ -69,7 +69,7 @@ class PeeringVpcInfo(Frozen):
     vpc_id: str
     owner_id: str | None = None
     region: str | None = None
-    cidr_blocks: tuple[IPv4Network, ...] = ()
+    cidr_blocks: tuple[V4Prefix, ...] = ()
 
 
 class VpcPeeringConnection(Resource):
@@ -107,7 +107,7 @@ class VpnConnection(Resource):
     transit_gateway_id: str | None = None
     customer_gateway_id: str | None = None
     static_routes_only: bool = False
-    onprem_cidrs: tuple[IPNetwork, ...] = ()
+    onprem_cidrs: tuple[IPPrefix, ...] = ()
     state: str = "available"
 
 
@@ -115,4 +115,4 @@ class PrefixList(Resource):
     """A managed prefix list (customer-managed or AWS-managed, e.g. S3)."""
 
     prefix_list_name: str = ""
-    entries: tuple[IPNetwork, ...] = ()
+    entries: tuple[IPPrefix, ...] = ()

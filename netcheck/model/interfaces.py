@@ -11,8 +11,8 @@ addresses and the security groups.
 from __future__ import annotations
 
 from enum import StrEnum
-from ipaddress import IPv4Address, IPv6Address
 
+from netcheck.model.addresses import IPAddress, V4Address, V6Address
 from netcheck.model.base import Frozen, Port, Resource
 
 
@@ -35,9 +35,9 @@ class InterfaceOwnerKind(StrEnum):
 class PrivateAddress(Frozen):
     """A private IPv4 address of an interface and the public IPv4 address mapped to it."""
 
-    address: IPv4Address
+    address: V4Address
     primary: bool = False
-    public_ip: IPv4Address | None = None
+    public_ip: V4Address | None = None
     # The Elastic IP allocation, when the public address is an EIP.
     allocation_id: str | None = None
 
@@ -49,7 +49,7 @@ class NetworkInterface(Resource):
     vpc_id: str
     availability_zone: str | None = None
     private_addresses: tuple[PrivateAddress, ...]
-    ipv6_addresses: tuple[IPv6Address, ...] = ()
+    ipv6_addresses: tuple[V6Address, ...] = ()
     group_ids: tuple[str, ...] = ()
     source_dest_check: bool = True
     interface_type: str = "interface"
@@ -60,18 +60,18 @@ class NetworkInterface(Resource):
     status: str = "in-use"
 
     @property
-    def primary_address(self) -> IPv4Address:
+    def primary_address(self) -> IPAddress:
         for pa in self.private_addresses:
             if pa.primary:
                 return pa.address
         return self.private_addresses[0].address
 
     @property
-    def addresses(self) -> tuple[IPv4Address, ...]:
+    def addresses(self) -> tuple[IPAddress, ...]:
         return tuple(pa.address for pa in self.private_addresses)
 
     @property
-    def public_ips(self) -> tuple[IPv4Address, ...]:
+    def public_ips(self) -> tuple[IPAddress, ...]:
         return tuple(pa.public_ip for pa in self.private_addresses if pa.public_ip is not None)
 
 

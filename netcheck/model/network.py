@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from functools import cached_property
-from ipaddress import IPv4Address, ip_network
 from typing import Any
 
 from pydantic import Field
 
-from netcheck.model.base import Frozen, IPNetwork, Resource
+from netcheck.model.addresses import IPAddress, IPPrefix, prefix_sort_key
+from netcheck.model.base import Frozen, Resource
 from netcheck.model.filtering import NetworkAcl, SecurityGroup
 from netcheck.model.gateways import (
     EgressOnlyInternetGateway,
@@ -28,6 +28,7 @@ from netcheck.model.gateways import (
     VpnGateway,
 )
 from netcheck.model.interfaces import DbInstance, Instance, NetworkInterface
+from netcheck.model.intervals import IntervalSet
 from netcheck.model.routing import RouteTable
 from netcheck.model.transit import (
     TransitGateway,
@@ -65,7 +66,7 @@ class Network(Frozen):
     vpn_connections: tuple[VpnConnection, ...] = ()
     prefix_lists: tuple[PrefixList, ...] = ()
     # Address ranges of on-premises networks declared by the user (beyond VPN static routes).
-    onprem_cidrs: tuple[IPNetwork, ...] = ()
+    onprem_cidrs: tuple[IPPrefix, ...] = ()
     # Where the snapshot came from (a folder or file path), for messages.
     source: str | None = None
     # Analysis-relevant notes the loader made (resources left out, assumptions).
@@ -136,23 +137,23 @@ class Network(Frozen):
         return self._interfaces_by_subnet.get(subnet_id, ())
 
     @cached_property
-    def _interfaces_by_address(self) -> dict[IPv4Address, tuple[NetworkInterface, ...]]:
-        acc: dict[IPv4Address, list[NetworkInterface]] = defaultdict(list)
+    def _interfaces_by_address(self) -> dict[IPAddress, tuple[NetworkInterface, ...]]:
+        acc: dict[IPAddress, list[NetworkInterface]] = defaultdict(list)
         for eni in self.network_interfaces:
             for a in eni.addresses:
                 acc[a].append(eni)
         return {k: tuple(v) for k, v in acc.items()}
 
-    def interfaces_with_address(self, address: IPv4Address) -> tuple[NetworkInterface, ...]:
-        """Interfaces whose private IPv4 addresses include `address` (several VPCs may
+    def interfaces_with_address(self, address: IPAddress) -> tuple[NetworkInterface, ...]:
+        """Interfaces whose private addresses include `address` (several VPCs may
         reuse an address)."""
         return self._interfaces_by_address.get(address, ())
 
     @cached_property
-    def _interfaces_by_public_ip(self) -> dict[IPv4Address, NetworkInterface]:
+    def _interfaces_by_public_ip(self) -> dict[IPAddress, NetworkInterface]:
         return {ip: eni for eni in self.network_interfaces for ip in eni.public_ips}
 
-    def interface_with_public_ip(self, address: IPv4Address) -> NetworkInterface | None:
+    def interface_with_public_ip(self, address: IPAddress) -> NetworkInterface | None:
         return self._interfaces_by_public_ip.get(address)
 
     @cached_property
@@ -169,24 +170,19 @@ class Network(Frozen):
         return self._interfaces_by_group.get(group_id, ())
 
     @cached_property
-    def _group_address_runs(self) -> dict[str, tuple[tuple[int, int], ...]]:
+    def _group_address_runs(self) -> dict[str, IntervalSet]:
         return {}  # filled per group by `group_address_runs`
 
-    def group_address_runs(self, group_id: str) -> tuple[tuple[int, int], ...]:
-        """The private addresses of the interfaces carrying `group_id`, as sorted merged
-        inclusive integer runs (built once per group and network; a group not in the
-        snapshot has none)."""
+    def group_address_runs(self, group_id: str) -> IntervalSet:
+        """The private addresses of the interfaces carrying `group_id`, as integers
+        (built once per group and network; a group not in the snapshot has none). Private
+        addresses are IPv4 (`PrivateAddress.address`), so the integers are IPv4 values."""
         cache = self._group_address_runs
         if group_id not in cache:
             members = self.interfaces_in_group(group_id) if self.get(group_id) is not None else ()
-            values = sorted({int(a) for eni in members for a in eni.addresses})
-            out: list[list[int]] = []
-            for v in values:
-                if out and v == out[-1][1] + 1:
-                    out[-1][1] = v
-                else:
-                    out.append([v, v])
-            cache[group_id] = tuple((a, b) for a, b in out)
+            cache[group_id] = IntervalSet.of_values(
+                int(a) for eni in members for a in eni.addresses
+            )
         return cache[group_id]
 
     @cached_property
@@ -199,7 +195,7 @@ class Network(Frozen):
     def subnets_in_vpc(self, vpc_id: str) -> tuple[Subnet, ...]:
         return self._subnets_by_vpc.get(vpc_id, ())
 
-    def subnet_containing(self, vpc_id: str, address: IPv4Address) -> Subnet | None:
+    def subnet_containing(self, vpc_id: str, address: IPAddress) -> Subnet | None:
         """The subnet of `vpc_id` whose CIDR contains `address` (subnets never overlap)."""
         for s in self.subnets_in_vpc(vpc_id):
             if address in s.cidr_block:
@@ -248,7 +244,7 @@ class Network(Frozen):
             att = self.by_id.get(att_id)
             if not isinstance(att, TransitGatewayAttachment):
                 continue
-            cidrs: tuple[IPNetwork, ...] = ()
+            cidrs: tuple[IPPrefix, ...] = ()
             if att.resource_type is TransitGatewayAttachmentType.VPC and att.resource_id:
                 vpc = self.by_id.get(att.resource_id)
                 if isinstance(vpc, Vpc):
@@ -268,16 +264,14 @@ class Network(Frozen):
             sorted(
                 routes,
                 key=lambda r: (
-                    r.destination.version,
-                    int(r.destination.network_address),
-                    r.destination.prefixlen,
+                    *prefix_sort_key(r.destination),
                     r.route_type,
                     r.attachment_ids,
                 ),
             )
         )
 
-    def vpn_onprem_cidrs(self, vpn_id: str | None) -> tuple[IPNetwork, ...]:
+    def vpn_onprem_cidrs(self, vpn_id: str | None) -> tuple[IPPrefix, ...]:
         """The on-prem ranges of a VPN connection (forwarding.md "TGW routing"): its own
         ranges (static routes) when the snapshot knows them, else the user-declared ranges
         (a BGP VPN, or a VPN connection missing from the snapshot). Empty: unknown."""
@@ -286,7 +280,7 @@ class Network(Frozen):
             return vpn.onprem_cidrs
         return self.onprem_cidrs
 
-    def vpn_gateway_onprem_cidrs(self, vgw_id: str) -> tuple[IPNetwork, ...]:
+    def vpn_gateway_onprem_cidrs(self, vgw_id: str) -> tuple[IPPrefix, ...]:
         """The on-prem ranges behind a VGW: `vpn_onprem_cidrs` of each of its available VPN
         connections; with no VPN connection in the snapshot, the user-declared ranges (its
         connections are unknown, like a BGP VPN's routes). Empty: unknown."""
@@ -297,7 +291,7 @@ class Network(Frozen):
         ]
         if not vpns:
             return self.onprem_cidrs
-        seen: dict[str, IPNetwork] = {}
+        seen: dict[str, IPPrefix] = {}
         for v in sorted(vpns, key=lambda v: v.id):
             for c in self.vpn_onprem_cidrs(v.id):
                 seen.setdefault(str(c), c)
@@ -320,13 +314,14 @@ class Network(Frozen):
                 out.append(att_id)
         return tuple(sorted(out))
 
-    def declared_onprem_cidrs(self) -> tuple[IPNetwork, ...]:
+    def declared_onprem_cidrs(self) -> tuple[IPPrefix, ...]:
         """On-prem ranges: user-declared plus every VPN connection's known ranges."""
-        seen: dict[str, IPNetwork] = {str(c): c for c in self.onprem_cidrs}
+        seen: dict[str, IPPrefix] = {str(c): c for c in self.onprem_cidrs}
         for vpn in self.vpn_connections:
             for c in vpn.onprem_cidrs:
                 seen.setdefault(str(c), c)
-        return tuple(ip_network(k) for k in sorted(seen, key=lambda s: ip_network(s)))
+        # Sorted by family, address and length: prefixes of both families compare.
+        return tuple(sorted(seen.values(), key=prefix_sort_key))
 
 
 # Every lookup cached on a Network instance (dropped again by `Network.model_copy`).

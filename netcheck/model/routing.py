@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from netcheck.model.base import Frozen, IPNetwork, Provenance, Resource
+from netcheck.model.addresses import IPPrefix
+from netcheck.model.base import Frozen, Provenance, Resource
 
 
 class RouteTargetKind(StrEnum):
@@ -41,7 +42,7 @@ class RouteState(StrEnum):
 class Route(Frozen):
     """One route: destination (CIDR or prefix list) -> target."""
 
-    destination: IPNetwork | None = None
+    destination: IPPrefix | None = None
     destination_prefix_list_id: str | None = None
     target_kind: RouteTargetKind
     target_id: str | None = None

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from netcheck.model.base import Frozen, IPNetwork, Provenance, Resource
+from netcheck.model.addresses import IPPrefix
+from netcheck.model.base import Frozen, Provenance, Resource
 
 
 class TransitGatewayAttachmentType(StrEnum):
@@ -53,7 +54,7 @@ class TransitGatewayAttachment(Resource):
 class TransitGatewayRoute(Frozen):
     """A TGW route: static or propagated, active or blackhole."""
 
-    destination: IPNetwork
+    destination: IPPrefix
     route_type: str = "static"  # "static" or "propagated"
     state: str = "active"  # "active" or "blackhole"
     attachment_ids: tuple[str, ...] = ()

@@ -7,16 +7,15 @@ else the VPC's main route table / default ACL), so consumers never repeat that r
 
 from __future__ import annotations
 
-from ipaddress import IPv4Network, IPv6Network
-
+from netcheck.model.addresses import V4Prefix, V6Prefix
 from netcheck.model.base import Resource
 
 
 class Vpc(Resource):
     """A VPC with all its associated IPv4 CIDR blocks (primary first) and IPv6 blocks."""
 
-    cidr_blocks: tuple[IPv4Network, ...]
-    ipv6_cidr_blocks: tuple[IPv6Network, ...] = ()
+    cidr_blocks: tuple[V4Prefix, ...]
+    ipv6_cidr_blocks: tuple[V6Prefix, ...] = ()
     is_default: bool = False
     # VPC Block Public Access mode when known: "off", "block-bidirectional", "block-ingress".
     block_public_access: str | None = None
@@ -27,8 +26,8 @@ class Subnet(Resource):
 
     vpc_id: str
     availability_zone: str
-    cidr_block: IPv4Network
-    ipv6_cidr_blocks: tuple[IPv6Network, ...] = ()
+    cidr_block: V4Prefix
+    ipv6_cidr_blocks: tuple[V6Prefix, ...] = ()
     route_table_id: str
     network_acl_id: str
     # True when the route table is the VPC's main table (no explicit association).

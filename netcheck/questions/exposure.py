@@ -21,7 +21,6 @@ from __future__ import annotations
 import time
 from bisect import bisect_right
 from collections.abc import Callable
-from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -30,8 +29,10 @@ from netcheck.compile.base import NON_PUBLIC
 from netcheck.compile.headerspace import cut_points, security_group_boxes, snapshot_public_ips
 from netcheck.explain.exposure import Exposure, ResourceExposure
 from netcheck.explain.sets import PacketBox, ReachableSet, build_set, cidrs_of, walk_witness
+from netcheck.model.addresses import Family, IPAddress, prefix_range
 from netcheck.model.filtering import Direction, SecurityGroup, SecurityGroupRule
 from netcheck.model.interfaces import InterfaceOwnerKind, NetworkInterface
+from netcheck.model.intervals import IntervalSet
 from netcheck.model.network import Network
 from netcheck.model.packet import OriginKind
 from netcheck.model.resolve import Destination, Header, Source, resolve_sources
@@ -86,7 +87,7 @@ def interface_classes(
     snapshot's CIDR boundaries. `singles` (origin interfaces, route targets, NAT gateway
     interfaces, shared addresses) each form their own class. Members sorted by id."""
     cuts = cut_points(network, extra_cidrs, addresses=False)["dst_ip"]
-    owners: dict[IPv4Address, int] = {}
+    owners: dict[IPAddress, int] = {}
     for e in network.network_interfaces:
         for a in (*e.addresses, *e.public_ips):
             owners[a] = owners.get(a, 0) + 1
@@ -149,22 +150,28 @@ def _renamed(
     """The representative's box for a member: destination addresses renamed, the witness
     walked again on the member."""
     dst = sorted(amap[x] for lo, hi in box.intervals["dst_ip"] for x in range(lo, hi + 1))
-    ivs = tuple((x, x) for x in dst)
-    intervals = {**box.intervals, "dst_ip": ivs}
+    # `dst_ips` lists the renamed addresses one by one (each `a/32`), as it always has.
+    points = [(x, x) for x in dst]
+    intervals = {**box.intervals, "dst_ip": IntervalSet.of_values(dst)}
     witness, why = box.witness, None
     if box.witness is not None:
         packet = box.witness.packet
         moved = packet.model_copy(
-            update={"dst_ip": IPv4Address(amap.get(int(packet.dst_ip), int(packet.dst_ip)))}
+            update={"dst_ip": _address_like(packet.dst_ip, amap.get(int(packet.dst_ip)))}
         )
         origin = _origin_of(box)
         witness, why = walk_witness(network, moved, origin, dict(box.witness.nat_ports), one_way)
         if why is None and witness.destination != member:
             why = f"delivered to {witness.destination}, not {member}"
     renamed = box.model_copy(
-        update={"dst_ips": tuple(cidrs_of(ivs)), "intervals": intervals, "witness": witness}
+        update={"dst_ips": tuple(cidrs_of(points)), "intervals": intervals, "witness": witness}
     )
     return renamed, why
+
+
+def _address_like(address: IPAddress, value: int | None) -> IPAddress:
+    """The address of `address`'s family with integer `value` (None: `address` itself)."""
+    return address if value is None else type(address)(value)
 
 
 def _origin_of(box: PacketBox) -> Any:
@@ -212,7 +219,7 @@ def _opened(network: Network, rep: NetworkInterface) -> Network:
             rule_id=f"{OPEN_GROUP}:{d.value}",
             direction=d,
             protocol=-1,
-            cidr=IPv4Network("0.0.0.0/0"),
+            cidr=Family.V4.everything,
         )
         for d in (Direction.INGRESS, Direction.EGRESS)
     )
@@ -229,10 +236,10 @@ def _opened(network: Network, rep: NetworkInterface) -> Network:
 def _moved(b: BoxValue, amap: dict[int, int]) -> BoxValue:
     """A box of one interface for another of the same placement: destination addresses
     renamed by `amap`."""
-    dst = sorted(amap[x] for x in amap if any(lo <= x <= hi for lo, hi in b.dims["dst_ip"]))
+    dst = [amap[x] for x in amap if b.dims["dst_ip"].has(x)]
     return BoxValue(
         b.protocol_class,
-        {**b.dims, "dst_ip": tuple((x, x) for x in dst)},
+        {**b.dims, "dst_ip": IntervalSet.of_values(dst)},
         b.witness,
         b.origin,
         b.nat_ports,
@@ -290,7 +297,7 @@ class _Decomposed:
         )["dst_ip"]
         self.solved = 0
         self.reasons: dict[tuple, str] = {}
-        self.group_boxes: dict[tuple[str, ...], list] = {}
+        self.group_boxes: dict[tuple[str, ...], list[tuple[str, dict[str, IntervalSet]]]] = {}
         self.unshareable: set[tuple] = set()
         self.src_ok = _source_space(sources, network)
 
@@ -338,7 +345,10 @@ class _Decomposed:
             )
         groups = tuple(sorted(rep.group_ids))
         if groups not in self.group_boxes:
-            self.group_boxes[groups] = security_group_boxes(self.network, groups)
+            self.group_boxes[groups] = [
+                (cls, {d: IntervalSet(ivs) for d, ivs in dims.items()})
+                for cls, dims in security_group_boxes(self.network, groups)
+            ]
         return intersect_sets(paths, self.group_boxes[groups], self.src_ok)
 
     def reason(self, rep: NetworkInterface) -> str:
@@ -359,29 +369,19 @@ class _Decomposed:
         return self.reasons[key].replace(first.id, rep.id)
 
 
-def _source_space(sources: tuple[Source, ...], network: Network) -> tuple[tuple[int, int], ...]:
+def _source_space(sources: tuple[Source, ...], network: Network) -> IntervalSet:
     """Source addresses of internet origins: public, outside the snapshot, in the sources'
-    CIDRs when they name any (as compile.headerspace.origin_universe)."""
-    holes = sorted(
-        [(int(n.network_address), int(n.broadcast_address)) for n in NON_PUBLIC]
+    CIDRs when they name any (as compile.headerspace.origin_universe). Internet origins
+    send IPv4 today (the engine's packets are IPv4; issue #10 adds IPv6)."""
+    family = Family.V4
+    holes = IntervalSet(
+        [prefix_range(n) for n in NON_PUBLIC if n.version == family.value]
         + [(int(a), int(a)) for a in snapshot_public_ips(network)]
     )
-    free: list[tuple[int, int]] = []
-    at = 0
-    for lo, hi in holes:
-        if lo > at:
-            free.append((at, lo - 1))
-        at = max(at, hi + 1)
-    if at <= 2**32 - 1:
-        free.append((at, 2**32 - 1))
-    out: list[tuple[int, int]] = []
-    for s in sources:
-        if not s.cidrs:
-            return tuple(free)
-        for c in s.cidrs:
-            lo, hi = int(c.network_address), int(c.broadcast_address)
-            out += [(max(a, lo), min(b, hi)) for a, b in free if max(a, lo) <= min(b, hi)]
-    return tuple(sorted(set(out)))
+    free = holes.complement(0, family.max_value)
+    if any(not s.cidrs for s in sources):
+        return free
+    return free & [prefix_range(c) for s in sources for c in s.cidrs]
 
 
 def exposure(
@@ -497,7 +497,7 @@ def _resource(
             key = (b.protocol, b.dst_ports, b.src_ports, b.src_cidrs, b.icmp_types, b.icmp_codes)
             if key in merged:
                 old = merged[key]
-                ivs = tuple(sorted({*old.intervals["dst_ip"], *b.intervals["dst_ip"]}))
+                ivs = old.intervals["dst_ip"] | b.intervals["dst_ip"]
                 merged[key] = old.model_copy(
                     update={
                         "dst_ips": tuple(sorted({*old.dst_ips, *b.dst_ips})),

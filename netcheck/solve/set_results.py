@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from netcheck.model.intervals import IntervalSet
 from netcheck.model.packet import Origin
 
 Interval = tuple[int, int]
-IntervalSet = tuple[Interval, ...]
+__all__ = ["BoxValue", "Interval", "IntervalSet", "SetOutcome"]
 
 
 @dataclass(frozen=True)

@@ -164,16 +164,6 @@ def merged_box_formula(p: SymPacket, dims: dict[str, IntervalSet]) -> z3.BoolRef
     return z3.And(*(_interval_set_formula(p.field(d), ivs) for d, ivs in dims.items()))
 
 
-def _union(a: IntervalSet, b: IntervalSet) -> IntervalSet:
-    out: list[list[int]] = []
-    for lo, hi in sorted((*a, *b)):
-        if out and lo <= out[-1][1] + 1:
-            out[-1][1] = max(out[-1][1], hi)
-        else:
-            out.append([lo, hi])
-    return tuple((x[0], x[1]) for x in out)
-
-
 def merge(boxes: list[dict[str, IntervalSet]]) -> list[dict[str, IntervalSet]]:
     """Merge boxes that agree on every dimension but one (exact: the union of two such boxes
     is the box with the union of that dimension)."""
@@ -187,7 +177,7 @@ def merge(boxes: list[dict[str, IntervalSet]]) -> list[dict[str, IntervalSet]]:
             for b in current:
                 key = tuple((k, b[k]) for k in dims if k != d)
                 if key in groups:
-                    groups[key][d] = _union(groups[key][d], b[d])
+                    groups[key][d] = IntervalSet(groups[key][d]) | b[d]
                     changed = True
                 else:
                     groups[key] = dict(b)
@@ -238,7 +228,7 @@ def _enumerate_class(
         box = {d: (_val(m, p.field(d)), _val(m, p.field(d))) for d in dims}
         for d in dims:
             _grow(sv, p, box, d, cuts[d], d in pointwise)
-        raw.append({d: (iv,) for d, iv in box.items()})
+        raw.append({d: IntervalSet.of_range(*iv) for d, iv in box.items()})
         sv.finder.add(z3.Not(box_formula(p, box)))
         if len(raw) > max_boxes:
             raise SolverGaveUp(f"more than {max_boxes} boxes for {name}")
@@ -304,16 +294,6 @@ def _unknowns(reach: Reach, deadline: float, out: SetOutcome) -> None:
         s.pop()
 
 
-def _meet(a: IntervalSet, b: IntervalSet) -> IntervalSet:
-    out = []
-    for lo, hi in a:
-        for x, y in b:
-            lo2, hi2 = max(lo, x), min(hi, y)
-            if lo2 <= hi2:
-                out.append((lo2, hi2))
-    return tuple(sorted(out))
-
-
 def intersect_sets(
     paths: SetOutcome,
     filters: list[tuple[str, dict[str, IntervalSet]]],
@@ -337,8 +317,8 @@ def intersect_sets(
         raw = []
         for a in mine:
             for b in theirs:
-                dims = {d: _meet(a.dims[d], b[d]) if d in b else a.dims[d] for d in a.dims}
-                if all(dims.values()) and _meet(dims["src_ip"], src_ok):
+                dims = {d: a.dims[d] & b[d] if d in b else a.dims[d] for d in a.dims}
+                if all(dims.values()) and dims["src_ip"].intersection(src_ok):
                     raw.append(dims)
         out.raw_boxes += len(raw)
         # Rules overlap, so their boxes may too: drop boxes inside another one.
@@ -351,7 +331,7 @@ def intersect_sets(
         ]
         for dims in merge(raw):
             home = next(
-                (a for a in mine if all(_meet(a.dims[d], dims[d]) for d in a.dims)), mine[0]
+                (a for a in mine if all(a.dims[d].intersection(dims[d]) for d in a.dims)), mine[0]
             )
             out.boxes.append(
                 BoxValue(name, dims, _point(dims, home, src_ok), home.origin, dict(home.nat_ports))
@@ -368,9 +348,9 @@ def _point(dims: dict[str, IntervalSet], home: BoxValue, src_ok: IntervalSet) ->
     out["protocol"] = proto if proto is not None else dims["protocol"][0][0]
     for d, ivs in dims.items():
         if d == "src_ip":
-            ivs = _meet(ivs, src_ok)
+            ivs = ivs & src_ok
         for v in (home.witness.get(d), nice.get(d)):
-            if v is not None and _has(ivs, v):
+            if v is not None and ivs.has(v):
                 out[d] = v
                 break
         else:
@@ -380,8 +360,4 @@ def _point(dims: dict[str, IntervalSet], home: BoxValue, src_ok: IntervalSet) ->
 
 def _within(a: dict[str, IntervalSet], b: dict[str, IntervalSet]) -> bool:
     """Is box `a` inside box `b`?"""
-    return all(all(any(x <= lo and hi <= y for x, y in b[d]) for lo, hi in a[d]) for d in a)
-
-
-def _has(ivs: IntervalSet, v: int) -> bool:
-    return any(lo <= v <= hi for lo, hi in ivs)
+    return all(a[d].within(b[d]) for d in a)

@@ -13,14 +13,13 @@ Example: a packet to 54.1.2.3, the public IP of 10.0.1.5 in vpc-a behind igw-1, 
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 import z3
 
 from netcheck.compile.hops import gateway_route_table
 from netcheck.compile.hops.context import HopContext, PathState, Steps
 from netcheck.compile.packet import SymPacket, fresh, ip_in_any, ip_is_any, same
 from netcheck.compile.steps import Path, Step
+from netcheck.model.addresses import IPAddress
 from netcheck.model.base import NON_PUBLIC_RANGES
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
@@ -51,7 +50,7 @@ def on_internet(hc: HopContext, p: SymPacket, steps: Steps, ps: PathState) -> li
         "the internet does not route to a non-public address",
     )
     owners = hc.index.public_owners
-    by_vpc: dict[str, list[tuple[IPv4Address, IPv4Address]]] = {}
+    by_vpc: dict[str, list[tuple[IPAddress, IPAddress]]] = {}
     for pub, vpc_id, priv in owners:
         by_vpc.setdefault(vpc_id, []).append((priv, pub))
     for vpc_id, pairs in sorted(by_vpc.items()):

@@ -349,7 +349,7 @@ def apply_addresses(ctx: ReadContext, enis: list[NetworkInterface]) -> list[Netw
         )
         if eni is None or public is None:
             continue
-        target: IPv4Address = private or eni.primary_address
+        target: IPv4Address | IPv6Address = private or eni.primary_address
         updated = []
         for pa in eni.private_addresses:
             if pa.address == target and pa.public_ip is None:

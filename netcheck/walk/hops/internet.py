@@ -10,9 +10,9 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
 from typing import NoReturn
 
+from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
 from netcheck.walk.hops import gateway_route_table
@@ -61,7 +61,7 @@ def on_internet(w: Walk) -> NoReturn:
     raise AssertionError("enter_vpc_via_gateway always stops")  # pragma: no cover
 
 
-def owner_of_public_ip(w: Walk, public: IPv4Address) -> tuple[str, IPv4Address] | None:
+def owner_of_public_ip(w: Walk, public: IPAddress) -> tuple[str, IPAddress] | None:
     """(VPC id, private address) that a public IP of the snapshot maps to."""
     eni = w.net.interface_with_public_ip(public)
     if eni is not None:

@@ -9,9 +9,8 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 from netcheck.model import InternetGateway, Route, Subnet
+from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops import internet
 from netcheck.walk.hops import subnet as subnet_hops
@@ -46,7 +45,7 @@ def to_igw(w: Walk, subnet: Subnet, target: object, egress_checked: bool) -> Non
     internet.on_internet(w)
 
 
-def public_ip_for(w: Walk, vpc_id: str, private: IPv4Address) -> IPv4Address | None:
+def public_ip_for(w: Walk, vpc_id: str, private: IPAddress) -> IPAddress | None:
     for eni in sorted(w.net.interfaces_with_address(private), key=lambda e: e.id):
         if eni.vpc_id != vpc_id:
             continue

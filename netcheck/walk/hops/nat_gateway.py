@@ -12,7 +12,6 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
 from typing import Any, NoReturn
 
 from netcheck.model import (
@@ -26,6 +25,7 @@ from netcheck.model import (
     Subnet,
     Vpc,
 )
+from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops import network_acl
 from netcheck.walk.hops import subnet as subnet_hops
@@ -69,7 +69,7 @@ def to_nat(w: Walk, subnet: Subnet, target: object, egress_checked: bool) -> Non
     subnet_hops.route_from(w, nat_subnet)
 
 
-def nat_private_ip(w: Walk, nat: NatGateway) -> IPv4Address:
+def nat_private_ip(w: Walk, nat: NatGateway) -> IPAddress:
     addresses = [a for a in nat.addresses if a.private_ip is not None]
     primary = [a for a in addresses if a.primary] or addresses
     if not primary:
@@ -79,7 +79,7 @@ def nat_private_ip(w: Walk, nat: NatGateway) -> IPv4Address:
     return address
 
 
-def nat_with_address(w: Walk, subnet: Subnet, address: IPv4Address) -> NatGateway | None:
+def nat_with_address(w: Walk, subnet: Subnet, address: IPAddress) -> NatGateway | None:
     """The NAT gateway of `subnet` that owns `address` (by its addresses or its ENI)."""
     owner_ids = {
         e.owner_id
