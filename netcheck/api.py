@@ -24,6 +24,7 @@ from netcheck.explain.build import build_answer
 from netcheck.model.base import ICMP, TCP, UDP, PortRange
 from netcheck.model.endpoints import Header, resolve_destination, resolve_sources
 from netcheck.model.network import Network
+from netcheck.report.smt2 import write_smt2
 from netcheck.solve.engine import Request, run
 
 if TYPE_CHECKING:
@@ -133,9 +134,12 @@ class Snapshot:
             one_way=one_way,
             all_blockers=all_blockers,
             timeout_ms=timeout_ms,
-            emit_smt2=Path(emit_smt2) if emit_smt2 is not None else None,
+            smt2=emit_smt2 is not None,
         )
-        return build_answer(self.network, query, run(req), check=check_witness)
+        outcome = run(req)
+        if emit_smt2 is not None:
+            outcome.smt2_files = write_smt2(Path(emit_smt2), outcome.smt2)
+        return build_answer(self.network, query, outcome, check=check_witness)
 
     def reachable_set(self, src: str, dst: str, **options: Any) -> ReachableSet:
         """Every packet from `src` that gets through to `dst`, as exact boxes with a witness
