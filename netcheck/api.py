@@ -34,6 +34,7 @@ from netcheck.model.resolve import (
 )
 from netcheck.policy import Answerer, CheckResult, Rule, Suppression
 from netcheck.policy import check as check_rules
+from netcheck.report.smt2 import write_smt2
 from netcheck.solve.engine import Request, run
 
 if TYPE_CHECKING:
@@ -108,9 +109,12 @@ class Snapshot:
             one_way=one_way,
             all_blockers=all_blockers,
             timeout_ms=timeout_ms,
-            emit_smt2=Path(emit_smt2) if emit_smt2 is not None else None,
+            smt2=emit_smt2 is not None,
         )
-        return build_answer(self.network, query, run(req), check=check_witness)
+        outcome = run(req)
+        if emit_smt2 is not None:
+            outcome.smt2_files = write_smt2(Path(emit_smt2), outcome.smt2)
+        return build_answer(self.network, query, outcome, check=check_witness)
 
     def reachable_set(self, src: str, dst: str, **options: Any) -> ReachableSet:
         """Every packet from `src` that gets through to `dst`, as exact boxes with a witness

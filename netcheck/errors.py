@@ -113,3 +113,22 @@ class MissingResource(UnsupportedFeature):
     def __init__(self, resource_id: str, reason: str) -> None:
         super().__init__(resource_id, reason, "UNKNOWN_RESOURCE")
         self.resource_id = resource_id
+
+
+class SolverGaveUp(NetcheckError):
+    """The solver hit the question's deadline or answered unknown; the verdict (or the set's
+    status) becomes unknown with this message as the reason."""
+
+
+class TooManyChoices(UnsupportedFeature):
+    """The NAT gateways on a set's paths leave too many source-port choices to expand (one
+    exploration per combination); the set's status becomes unknown — pin their ports."""
+
+    def __init__(self, nat_gateway_ids: tuple[str, ...], choices: int) -> None:
+        reason = (
+            f"{len(nat_gateway_ids)} NAT gateways with {choices} port choices each: too many "
+            "to expand; pin their ports"
+        )
+        super().__init__(",".join(nat_gateway_ids), reason)
+        # The message is the reason alone (reports have always shown it that way).
+        self.args = (reason,)

@@ -1,14 +1,16 @@
 """Header-space formulas: `reachable(p)` over one symbolic packet, and boxes of packets.
 
 Input: a `Network`, resolved `Source`s and `Destination`, a `Header` (netcheck.model.resolve).
-Output: a `Reach` — the universe `U(p)` (the packets the query is about), definitions `D`
-(the per-hop packet copies as functions of `p`) and one goal per source and NAT-port choice,
-so that "p gets through" is `U(p) ∧ ∃copies. D ∧ Or(goals)` — plus the candidate boundaries
-(`cut_points`) along each header dimension and `box_formula` for a box of packets.
+Output: the vocabulary of sets — a `Reach` is the universe `U(p)` (the packets the query is
+about), definitions `D` (the per-hop packet copies as functions of `p`) and one goal per source
+and NAT-port choice, so that "p gets through" is `U(p) ∧ ∃copies. D ∧ Or(goals)` — plus the
+candidate boundaries (`cut_points`) along each header dimension, `box_formula` for a box of
+packets and `security_group_boxes` (an SG's allowed set read off its rules).
 
-The semantics are the engine's (netcheck/solve/engine.py): the explorer's candidate paths
-(compile/explore.py) that end where the query accepts; for TCP/UDP (unless one-way, or the end
-is a gateway endpoint's service) some reply path must come back to the source.
+`Reach`es are built by solve/reach.py from the query's connections (compile/connection.py,
+shared with point queries): the candidate paths that end where the query accepts; for TCP/UDP
+(unless one-way, or the end is a gateway endpoint's service) some reply path must come back
+to the source.
 
 Why `D` makes the negation quantifier-free: every copy a path creates (IGW mapping, NAT,
 reply) is defined by its step's link from the packet before it, and where a link leaves part of
@@ -19,14 +21,13 @@ gateway picks (1024-65535): when it is not pinned, the paths are explored once p
 port (a point of each interval between port boundaries of the snapshot's rules, where every
 rule gives the same answer), so the choice becomes a finite disjunction. Example::
 
-    reach = build_reach(net, sources, destination, Header(protocol=6))
+    reach = build_reach(net, sources, destination, Header(protocol=6))   # solve/reach.py
     s = z3.Solver(); s.add(reach.universe, *reach.defs, z3.Not(reach.goal()))
     s.add(box_formula(reach.packet, {"dst_port": (22, 22)}))   # unsat: all of tcp/22 passes
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
@@ -34,34 +35,27 @@ from ipaddress import IPv4Address, IPv4Network
 import z3
 
 from netcheck.compile.base import NON_PUBLIC, MissingResource
-from netcheck.compile.explore import Explorer
+from netcheck.compile.packet import SymPacket, in_range
+from netcheck.compile.query import source_constraint
 from netcheck.compile.index import public_owners
-from netcheck.compile.packet import SymPacket, domain, fresh, in_range, reply_of
-from netcheck.compile.query import (
-    accepts,
-    destination_constraint,
-    header_constraint,
-    is_connection,
-    reply_accepts,
-    source_constraint,
-)
-from netcheck.compile.steps import Path, Step
 from netcheck.model.addresses import IPAddress
 from netcheck.model.base import ICMP, TCP, UDP
+from netcheck.model.resolve import Source
 from netcheck.model.network import Network
-from netcheck.model.packet import DispositionKind, Origin, OriginKind
-from netcheck.model.resolve import Destination, Header, Source
+from netcheck.model.packet import Origin, OriginKind
 
 __all__ = [
     "DIMENSIONS",
-    "MAX_NAT_CHOICES",
     "Branch",
+    "MissingResource",
     "Reach",
     "box_formula",
-    "build_reach",
     "cut_points",
     "diff_reach",
     "empty_reach",
+    "origin_universe",
+    "security_group_boxes",
+    "snapshot_public_ips",
 ]
 
 # Header dimensions a box spans and their largest value.
@@ -74,12 +68,6 @@ DIMENSIONS: dict[str, int] = {
     "icmp_type": 255,
     "icmp_code": 255,
 }
-# At most this many NAT-port assignments are explored per source (beyond: unsupported).
-MAX_NAT_CHOICES = 256
-
-
-class TooManyChoices(Exception):
-    """The NAT gateways on the paths have too many port choices to expand."""
 
 
 @dataclass(frozen=True)
@@ -154,186 +142,6 @@ def origin_universe(network: Network, src: Source, p: SymPacket) -> z3.BoolRef:
         if own is not None:
             cond = z3.And(cond, z3.Not(own))
     return cond
-
-
-def build_reach(
-    network: Network,
-    sources: Iterable[Source],
-    destination: Destination,
-    header: Header,
-    *,
-    one_way: bool = False,
-    nat_ports: dict[str, int] | None = None,
-    packet: SymPacket | None = None,
-) -> Reach:
-    """The formulas of "a packet of the query gets through" (see the module docstring).
-    Raises `MissingResource` when a path needs a resource the snapshot lacks, and
-    `TooManyChoices` when the NAT-port expansion is too large."""
-    p0 = packet if packet is not None else fresh("set")
-    sources = tuple(sources)
-    per_source = [origin_universe(network, s, p0) for s in sources]
-    universe = z3.And(
-        header_constraint(header, p0),
-        destination_constraint(destination, p0),
-        z3.Or(*per_source) if per_source else z3.BoolVal(False),
-    )
-    reach = Reach(p0, universe)
-    seen: set[int] = set()
-    for src, src_universe in zip(sources, per_source, strict=True):
-        pinned = dict(nat_ports or {})
-        live = z3.And(universe, src_universe)
-        first = _branch(network, src, destination, p0, one_way, pinned, live)
-        runs = [(pinned, first)]
-        if first[3]:
-            runs = [
-                (ports, _branch(network, src, destination, p0, one_way, ports, live))
-                for ports in _assignments(network, first[3], pinned)
-            ]
-        for ports, (defs, goal, unknowns, _free) in runs:
-            for d in defs:
-                if d.get_id() not in seen:
-                    seen.add(d.get_id())
-                    reach.defs.append(d)
-            reach.branches.append(
-                Branch(
-                    src.origin,
-                    ports,
-                    z3.And(src_universe, goal),
-                    tuple((z3.And(src_universe, c), why) for c, why in unknowns),
-                )
-            )
-    return reach
-
-
-def _targets(destination: Destination) -> frozenset[str]:
-    return frozenset(destination.interface_ids)
-
-
-def _reply_targets(src: Source) -> frozenset[str]:
-    return frozenset({src.origin.interface_id} if src.origin.interface_id else set())
-
-
-def _guards(path: Path) -> z3.BoolRef:
-    return z3.And(*(st.guard for st in path.steps))
-
-
-def _links(path: Path) -> list[z3.BoolRef]:
-    return [st.link for st in path.steps if st.link is not None]
-
-
-def _branch(
-    network: Network,
-    src: Source,
-    dst: Destination,
-    p0: SymPacket,
-    one_way: bool,
-    nat_ports: dict[str, int],
-    live: z3.BoolRef,
-) -> tuple[list[z3.BoolRef], z3.BoolRef, list[tuple[z3.BoolRef, str]], set[str]]:
-    """Definitions, goal and unknown ends of one source with the NAT ports in `nat_ports`
-    pinned, and the NAT gateways whose port was left free on some path. Forward paths no
-    packet of `live` (the universe) can take are left out before their replies are explored
-    (they add nothing to the goal)."""
-    pruner = z3.Solver()
-    pruner.add(live)
-
-    def feasible(steps: tuple[Step, ...]) -> bool:
-        """May a packet of the universe (and of the forward path, for a reply) take these
-        steps, filters aside? Branches that fail are not explored (their guards are false
-        for every packet of the set's universe)."""
-        pruner.push()
-        try:
-            pruner.add(*(st.formula() for st in steps if not getattr(st, "is_filter", False)))
-            return bool(pruner.check() != z3.unsat)
-        finally:
-            pruner.pop()
-
-    defs: list[z3.BoolRef] = []
-    goals: list[z3.BoolRef] = []
-    unknowns: list[tuple[z3.BoolRef, str]] = []
-    paths = Explorer(network, nat_ports, _targets(dst), feasible=feasible).from_origin(
-        src.origin, p0
-    )
-    free: set[str] = set()
-    for path in paths:
-        # Only the copies of paths that count need definitions (see the module docstring).
-        kind = path.end.kind
-        if kind is DispositionKind.UNKNOWN:
-            defs += _links(path)
-            unknowns.append((_guards(path), f"{path.end.component_id}: {path.end.reason}"))
-            continue
-        if not accepts(dst, path.end):
-            continue
-        pruner.push()
-        pruner.add(*path.formulas())
-        dead = pruner.check() == z3.unsat
-        pruner.pop()
-        if dead:
-            continue
-        defs += _links(path)
-        free |= _nat_ids([path])
-        fwd = _guards(path)
-        if one_way or kind is DispositionKind.DELIVERED_SERVICE:
-            goals.append(fwd)
-            continue
-        r0 = fresh("set-rep")
-        defs.append(reply_of(path.final, r0))
-        back: list[z3.BoolRef] = []
-        pruner.push()
-        pruner.add(*path.formulas(), reply_of(path.final, r0), is_connection(p0))
-        rpaths = Explorer(network, nat_ports, _reply_targets(src), feasible=feasible).reply_from(
-            path.end, path.sessions, r0
-        )
-        for rp in rpaths:
-            if reply_accepts(src, rp.end):
-                # A reply path no packet can take adds nothing (and its NAT gateways no
-                # port choices to expand).
-                pruner.push()
-                pruner.add(*rp.formulas())
-                live_reply = pruner.check() != z3.unsat
-                pruner.pop()
-                if not live_reply:
-                    continue
-                defs += _links(rp)
-                free |= _nat_ids([rp])
-                back.append(_guards(rp))
-            elif rp.end.kind is DispositionKind.UNKNOWN:
-                defs += _links(rp)
-                unknowns.append(
-                    (
-                        z3.And(fwd, is_connection(p0), _guards(rp)),
-                        f"return path: {rp.end.component_id}: {rp.end.reason}",
-                    )
-                )
-        pruner.pop()
-        conn = z3.And(domain(r0), z3.Or(*back)) if back else z3.BoolVal(False)
-        goals.append(z3.And(fwd, z3.Or(z3.Not(is_connection(p0)), conn)))
-    goal = z3.Or(*goals) if goals else z3.BoolVal(False)
-    return defs, goal, unknowns, free - set(nat_ports)
-
-
-def _nat_ids(paths: list[Path]) -> set[str]:
-    return {name for path in paths for st in path.steps for name, _var in st.choices}
-
-
-def _assignments(network: Network, free: set[str], pinned: dict[str, int]) -> list[dict[str, int]]:
-    """For the NAT gateways whose port is free, every combination of one port per interval
-    between the snapshot's port boundaries within 1024-65535."""
-    ports = _port_representatives(network)
-    nats = sorted(free)
-    if len(ports) ** len(nats) > MAX_NAT_CHOICES:
-        raise TooManyChoices(
-            f"{len(nats)} NAT gateways with {len(ports)} port choices each: too many to expand; "
-            "pin their ports"
-        )
-    combos = itertools.product(ports, repeat=len(nats))
-    return [{**pinned, **dict(zip(nats, combo, strict=True))} for combo in combos]
-
-
-def _port_representatives(network: Network) -> list[int]:
-    """One port per interval between consecutive port boundaries (every rule treats the ports
-    of one interval alike)."""
-    return sorted({c for c in cut_points(network)["dst_port"] if 1024 <= c <= 65535} | {1024})
 
 
 # -- candidate boundaries ------------------------------------------------------------------------
@@ -449,9 +257,6 @@ def _filter_cuts(
             _range_cuts(v, v, icmp)
 
 
-__all__ += ["MissingResource", "TooManyChoices", "origin_universe", "snapshot_public_ips"]
-
-
 def security_group_boxes(
     network: Network, group_ids: tuple[str, ...]
 ) -> list[tuple[str, dict[str, tuple[tuple[int, int], ...]]]]:
@@ -508,6 +313,3 @@ def security_group_boxes(
             else:
                 out.append(("other", {"src_ip": src, "protocol": ((r.protocol, r.protocol),)}))
     return out
-
-
-__all__ += ["security_group_boxes"]

@@ -26,14 +26,12 @@ from pydantic import BaseModel, ConfigDict
 from netcheck.compile.headerspace import (
     MissingResource,
     Reach,
-    TooManyChoices,
-    build_reach,
     cut_points,
     diff_reach,
     empty_reach,
 )
 from netcheck.compile.packet import fresh
-from netcheck.errors import QueryError
+from netcheck.errors import QueryError, TooManyChoices
 from netcheck.explain.exposure import BoxChange, PairDiff, SnapshotDiff
 from netcheck.explain.sets import ReachableSet, build_set
 from netcheck.model.network import Network
@@ -47,6 +45,7 @@ from netcheck.model.resolve import (
 )
 from netcheck.questions.exposure import resources_of
 from netcheck.questions.reachable_set import clips_for, network_of
+from netcheck.solve.reach import build_reach
 from netcheck.solve.set_results import SetOutcome
 from netcheck.solve.sets import enumerate_set
 

@@ -19,12 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from netcheck.compile.headerspace import (
-    MissingResource,
-    TooManyChoices,
-    build_reach,
-    cut_points,
-)
+from netcheck.compile.headerspace import MissingResource, cut_points
+from netcheck.errors import TooManyChoices
 from netcheck.explain.sets import ReachableSet, addresses_within, build_set
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.network import Network
@@ -37,6 +33,7 @@ from netcheck.model.resolve import (
     resolve_destination,
     resolve_sources,
 )
+from netcheck.solve.reach import build_reach
 from netcheck.solve.set_results import SetOutcome
 from netcheck.solve.sets import CLASSES, enumerate_set
 

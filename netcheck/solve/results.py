@@ -70,4 +70,7 @@ class Outcome:
     paths_checked: int = 0
     reason: str | None = None
     unknown_component: str | None = None
+    # (name, SMT-LIB 2 declarations and assertions) of each failed candidate, when asked for;
+    # report/smt2.py writes them and records the files in `smt2_files`.
+    smt2: list[tuple[str, str]] = field(default_factory=list)
     smt2_files: list[str] = field(default_factory=list)

@@ -12,20 +12,21 @@ checks every box); stopping points are tried at the snapshot's rule boundaries (
 then bisection); block the box; repeat until no packet is left. Boxes that agree on all
 dimensions but one are then merged (that dimension becomes a union of intervals). Since each
 box is checked and the loop runs until unsat, the union is exactly the set of packets that
-get through (within the query's universe `U`).
+get through (within the query's universe `U`). All checks of one set share a `Deadline`
+(solve/solver.py); `SetOutcome.checks` counts them.
 """
 
 from __future__ import annotations
-
-import time
 
 import z3
 
 from netcheck.compile.headerspace import DIMENSIONS, Reach, box_formula
 from netcheck.compile.packet import FIELDS, SymPacket, in_range
+from netcheck.errors import SolverGaveUp
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.packet import Origin
 from netcheck.solve.set_results import BoxValue, Interval, IntervalSet, SetOutcome
+from netcheck.solve.solver import Deadline, Solver, value
 
 __all__ = [
     "CLASSES",
@@ -48,45 +49,25 @@ CLASSES: dict[str, tuple[int | None, tuple[str, ...]]] = {
 }
 
 
-class SolverGaveUp(Exception):
-    pass
-
-
 class _Solvers:
     """The finder (packets that get through) and the refuter (packets that do not) of one
-    protocol class, sharing a deadline."""
+    protocol class, sharing the set's deadline."""
 
-    def __init__(self, reach: Reach, cls: z3.BoolRef, deadline: float, out: SetOutcome) -> None:
+    def __init__(self, reach: Reach, cls: z3.BoolRef, deadline: Deadline) -> None:
         base = [reach.universe, cls, *reach.defs]
-        self.finder = z3.Solver()
+        self.finder = Solver(deadline)
         self.finder.add(*base, reach.goal())
-        self.refuter = z3.Solver()
+        self.refuter = Solver(deadline)
         self.refuter.add(*base, z3.Not(reach.goal()))
         # The finder accumulates "not in a found box"; witnesses are picked without that.
-        self.picker = z3.Solver()
+        self.picker = Solver(deadline)
         self.picker.add(*base, reach.goal())
-        self.deadline = deadline
-        self.out = out
-
-    def check(self, s: z3.Solver) -> bool:
-        remaining = int((self.deadline - time.monotonic()) * 1000)
-        if remaining <= 0:
-            raise SolverGaveUp("solver time limit reached")
-        s.set("timeout", remaining)
-        self.out.checks += 1
-        r = s.check()
-        if r == z3.unknown:
-            raise SolverGaveUp(f"solver gave up: {s.reason_unknown()}")
-        return bool(r == z3.sat)
 
     def inside(self, p: SymPacket, box: dict[str, Interval]) -> bool:
         """Does every packet of the box (within the universe) get through?"""
-        self.refuter.push()
-        try:
+        with self.refuter.scope():
             self.refuter.add(box_formula(p, box))
-            return not self.check(self.refuter)
-        finally:
-            self.refuter.pop()
+            return not self.refuter.check()
 
 
 def class_constraint(p: SymPacket, name: str) -> z3.BoolRef:
@@ -94,10 +75,6 @@ def class_constraint(p: SymPacket, name: str) -> z3.BoolRef:
     if proto is not None:
         return p.protocol == proto
     return z3.And(p.protocol != ICMP, p.protocol != TCP, p.protocol != UDP)
-
-
-def _val(m: z3.ModelRef, e: z3.ExprRef) -> int:
-    return int(m.eval(e, model_completion=True).as_long())
 
 
 def _grow(
@@ -198,7 +175,7 @@ def enumerate_set(
     `pointwise`: dimensions where the universe allows only a few values (the addresses of an
     interface): a box takes all of them or one (the merge joins the rest)."""
     out = SetOutcome()
-    deadline = time.monotonic() + timeout_ms / 1000
+    deadline = Deadline(timeout_ms, expired="solver time limit reached")
     try:
         for name in classes:
             _enumerate_class(reach, cuts, name, deadline, out, max_boxes, pointwise)
@@ -206,6 +183,7 @@ def enumerate_set(
     except SolverGaveUp as e:
         out.status = "unknown"
         out.reason = str(e)
+    out.checks += deadline.checks
     return out
 
 
@@ -213,19 +191,19 @@ def _enumerate_class(
     reach: Reach,
     cuts: dict[str, list[int]],
     name: str,
-    deadline: float,
+    deadline: Deadline,
     out: SetOutcome,
     max_boxes: int,
     pointwise: frozenset[str] = frozenset(),
 ) -> None:
     p = reach.packet
     cls = class_constraint(p, name)
-    sv = _Solvers(reach, cls, deadline, out)
+    sv = _Solvers(reach, cls, deadline)
     dims = CLASSES[name][1]
     raw: list[dict[str, IntervalSet]] = []
-    while sv.check(sv.finder):
+    while sv.finder.check():
         m = sv.finder.model()
-        box = {d: (_val(m, p.field(d)), _val(m, p.field(d))) for d in dims}
+        box = {d: (value(m, p.field(d)), value(m, p.field(d))) for d in dims}
         for d in dims:
             _grow(sv, p, box, d, cuts[d], d in pointwise)
         raw.append({d: IntervalSet.of_range(*iv) for d, iv in box.items()})
@@ -242,8 +220,7 @@ def _witness(sv: _Solvers, reach: Reach, name: str, dims: dict[str, IntervalSet]
     8.8.8.8 from the internet, ICMP echo request — when the box allows."""
     p = reach.packet
     s = sv.picker
-    s.push()
-    try:
+    with s.scope():
         s.add(merged_box_formula(p, dims))
         prefs = [
             p.src_port == 49152,
@@ -252,46 +229,35 @@ def _witness(sv: _Solvers, reach: Reach, name: str, dims: dict[str, IntervalSet]
         ]
         if "dst_port" in dims:
             prefs.insert(0, p.dst_port == dims["dst_port"][0][0])
-        pushed = 0
+        kept = 0
         for pref in prefs:
-            s.push()
-            s.add(pref)
-            if sv.check(s):
-                pushed += 1
-            else:
-                s.pop()
-        if not sv.check(s):  # cannot happen: the box has packets that get through
+            kept += s.prefer(pref)
+        if not s.check():  # cannot happen: the box has packets that get through
             raise SolverGaveUp("internal error: an enumerated box has no packet")
         m = s.model()
-        packet = {f: _val(m, p.field(f)) for f in FIELDS}
+        packet = {f: value(m, p.field(f)) for f in FIELDS}
         origin, nat_ports = _branch_of(reach, m)
-        for _ in range(pushed):
-            s.pop()
-    finally:
-        s.pop()
+        s.retract(kept)
     return BoxValue(name, dims, packet, origin, nat_ports)
 
 
-def _unknowns(reach: Reach, deadline: float, out: SetOutcome) -> None:
+def _unknowns(reach: Reach, deadline: Deadline, out: SetOutcome) -> None:
     """Reasons of paths that end `unknown` for some packet of the universe (those packets
     are not in the set: whether they get through is not known)."""
     conds = [(c, why) for b in reach.branches for c, why in b.unknowns]
     if not conds:
         return
-    s = z3.Solver()
+    s = Solver(deadline)
     s.add(reach.universe, *reach.defs)
-    sv = _Solvers.__new__(_Solvers)
-    sv.deadline, sv.out = deadline, out
     seen: set[str] = set()
     for cond, why in conds[:20]:
         if why in seen:
             continue
-        s.push()
-        s.add(cond)
-        if sv.check(s):
-            seen.add(why)
-            out.unknown_reasons.append(why)
-        s.pop()
+        with s.scope():
+            s.add(cond)
+            if s.check():
+                seen.add(why)
+                out.unknown_reasons.append(why)
 
 
 def intersect_sets(
