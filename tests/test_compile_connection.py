@@ -17,8 +17,8 @@ from netcheck.compile.connection import (
 )
 from netcheck.compile.packet import fresh
 from netcheck.compile.steps import Step
-from netcheck.model.resolve import Header, resolve_destination, resolve_sources
 from netcheck.model.packet import DispositionKind
+from netcheck.model.resolve import Header, resolve_destination, resolve_sources
 from netcheck.solve.solver import Solver
 
 ENI_WEB1 = "eni-0ef82673bed0eeff8"  # 10.0.1.10 / 54.210.17.33, web-a (public)

@@ -34,9 +34,9 @@ from netcheck.compile.explore import Explorer
 from netcheck.compile.packet import Space, SymPacket, merge, net_range, reply_of
 from netcheck.compile.query import accepts, reply_accepts
 from netcheck.compile.steps import Path, Step
-from netcheck.model.resolve import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
+from netcheck.model.resolve import Destination, Header, Source
 
 __all__ = [
     "CHECKED_ENDS",

@@ -35,14 +35,14 @@ from ipaddress import IPv4Address, IPv4Network
 import z3
 
 from netcheck.compile.base import NON_PUBLIC, MissingResource
+from netcheck.compile.index import public_owners
 from netcheck.compile.packet import SymPacket, in_range
 from netcheck.compile.query import source_constraint
-from netcheck.compile.index import public_owners
 from netcheck.model.addresses import IPAddress
 from netcheck.model.base import ICMP, TCP, UDP
-from netcheck.model.resolve import Source
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind
+from netcheck.model.resolve import Source
 
 __all__ = [
     "DIMENSIONS",

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from netcheck.compile.steps import Path, Step
 from netcheck.compile.topology import connects
-from netcheck.model.resolve import Destination, Source
 from netcheck.model.network import Network
+from netcheck.model.resolve import Destination, Source
 from netcheck.solve.results import BlockerValue
 from netcheck.solve.solver import Solver
 

@@ -33,9 +33,9 @@ from netcheck.compile.query import (
 )
 from netcheck.compile.steps import Path, Step
 from netcheck.errors import SolverGaveUp, UnsupportedFeature
-from netcheck.model.resolve import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
+from netcheck.model.resolve import Destination, Header, Source
 from netcheck.solve import witness
 from netcheck.solve.blame import blame, blocker_for_step, filter_blockers, last_rule, no_path
 from netcheck.solve.results import BlockerValue, Outcome, Verdict

@@ -30,9 +30,9 @@ from netcheck.compile.packet import SymPacket, domain, fresh
 from netcheck.compile.query import destination_constraint, header_constraint, is_connection
 from netcheck.compile.steps import Path, Step
 from netcheck.errors import TooManyChoices
-from netcheck.model.resolve import Destination, Header, Source
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
+from netcheck.model.resolve import Destination, Header, Source
 from netcheck.solve.solver import Solver
 
 __all__ = ["MAX_NAT_CHOICES", "build_reach"]

@@ -17,12 +17,11 @@ from ipaddress import IPv4Address
 
 import z3
 
-from netcheck.model.hops import HopKind
-
 from netcheck.compile.packet import FIELDS, SymPacket
 from netcheck.compile.steps import Path, Step
-from netcheck.model.resolve import Destination, Header, Source
+from netcheck.model.hops import HopKind
 from netcheck.model.packet import OriginKind
+from netcheck.model.resolve import Destination, Header, Source
 from netcheck.solve.results import Found, HopValue
 from netcheck.solve.solver import Solver, value
 
