@@ -137,6 +137,21 @@ def run(args: list[str]) -> str:
     return f"exit {result.exit_code}\n{body}\n"
 
 
+def _without_timing_fallback() -> None:
+    """The point-query solver tries each check incrementally for INCREMENTAL_TRY_MS and then
+    falls back to a one-shot solver; which one answers depends on the machine's load, and the
+    two may return different (equally valid) witnesses. A huge try time removes the choice."""
+    import importlib
+
+    for name in ("netcheck.solve.engine", "netcheck.solve.solver"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "INCREMENTAL_TRY_MS"):
+            module.INCREMENTAL_TRY_MS = 10**6  # type: ignore[attr-defined]
+
+
 def _file(out: Path, key: str) -> Path:
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     safe = key.replace("/", "__").replace(":", "_")[:150]
@@ -149,8 +164,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--estate", type=int, default=1000, help="estate size (0: none)")
     parser.add_argument("--only", default="", help="run only keys containing this text")
+    parser.add_argument("--exclude", default="", help="leave out keys containing this text")
+    parser.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="disable the solver's timing-dependent fallback (INCREMENTAL_TRY_MS), so that a "
+        "busy machine cannot change which witness Z3 returns; use it for both sides",
+    )
     opts = parser.parse_args(argv)
     opts.folder = opts.folder.resolve()
+    if opts.deterministic:
+        _without_timing_fallback()
     os.chdir(ROOT)
     opts.folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
@@ -158,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     differ_dir: Path | None = None  # the new outputs of the keys that differ
     count = 0
     for key, args in commands(opts.estate):
-        if opts.only and opts.only not in key:
+        if (opts.only and opts.only not in key) or (opts.exclude and opts.exclude in key):
             continue
         count += 1
         text = f"$ netcheck {' '.join(args)}\n" + run(args)
