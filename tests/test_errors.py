@@ -18,11 +18,14 @@ from netcheck.cli import app
 from netcheck.errors import (
     Diagnostic,
     InputError,
+    MissingResource,
     NetcheckError,
     QueryError,
     RuleError,
     Severity,
     SnapshotError,
+    SolverGaveUp,
+    TooManyChoices,
     UnsupportedFeature,
 )
 
@@ -31,13 +34,6 @@ THREE_TIER = str(FIXTURES / "three-tier")
 # Exceptions used for control flow inside one module; they never reach a caller.
 INTERNAL = {
     "netcheck.walk.hops.context.Stop": "the walker's 'the packet's fate is decided' (walk())",
-}
-# Exceptions that other #8 branches move into netcheck/errors.py (SolverGaveUp, TooManyChoices:
-# the engine branch). When they have moved, these entries must go (the test says so).
-PENDING = {
-    "netcheck.solve.engine.SolverGaveUp",
-    "netcheck.solve.sets.SolverGaveUp",
-    "netcheck.compile.headerspace.TooManyChoices",
 }
 
 
@@ -62,7 +58,7 @@ def test_every_exception_is_a_netcheck_error():
     outside = {
         name
         for name, cls in found.items()
-        if not issubclass(cls, NetcheckError) and name not in INTERNAL and name not in PENDING
+        if not issubclass(cls, NetcheckError) and name not in INTERNAL
     }
     assert not outside, f"exceptions outside the tree of netcheck/errors.py: {sorted(outside)}"
 
@@ -71,11 +67,6 @@ def test_the_exemptions_are_not_stale():
     found = defined_exceptions()
     for name in INTERNAL:
         assert name in found, f"{name} is gone: remove it from INTERNAL"
-    for name in PENDING:
-        cls = found.get(name)
-        assert cls is not None and not issubclass(cls, NetcheckError), (
-            f"{name} has moved into the tree: remove it from PENDING"
-        )
 
 
 def test_the_tree():
@@ -84,9 +75,10 @@ def test_the_tree():
         assert issubclass(cls, InputError)
     assert issubclass(UnsupportedFeature, NetcheckError)
     assert not issubclass(UnsupportedFeature, InputError)
-    # Found by name: MissingResource moves from compile/ into errors.py in another #8 branch.
-    (missing,) = [c for n, c in defined_exceptions().items() if n.endswith(".MissingResource")]
-    assert issubclass(missing, UnsupportedFeature)
+    assert issubclass(MissingResource, UnsupportedFeature)
+    assert issubclass(TooManyChoices, UnsupportedFeature)
+    assert issubclass(SolverGaveUp, NetcheckError)
+    assert not issubclass(SolverGaveUp, (InputError, UnsupportedFeature))
 
 
 def test_the_docstring_draws_every_class_of_the_module():
