@@ -11,6 +11,7 @@ exactly what a user sees with `--format json`, exit code included. Timing fields
 Example:
     python -m benchmarks.golden record /tmp/golden-before
     python -m benchmarks.golden compare /tmp/golden-before
+    python -m benchmarks.golden ids /tmp/unused --deterministic --only fixture-nat-gateway
 """
 
 from __future__ import annotations
@@ -152,6 +153,18 @@ def _without_timing_fallback() -> None:
             module.INCREMENTAL_TRY_MS = 10**6  # type: ignore[attr-defined]
 
 
+def _free_ids() -> list[int]:
+    """The ids Z3 hands to the next new terms. Z3 reuses the ids of freed terms and its
+    models depend on ids, so two versions whose lists differ after a command will from then
+    on be able to pick different (equally valid) witnesses: `ids` mode prints the list after
+    every command, and the first line where two versions differ names the command whose term
+    lifetimes changed."""
+    import z3
+
+    probes = [z3.BitVec(f"golden-probe-{j}", 8) for j in range(3)]
+    return [t.get_id() for t in probes]
+
+
 def _file(out: Path, key: str) -> Path:
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     safe = key.replace("/", "__").replace(":", "_")[:150]
@@ -160,7 +173,7 @@ def _file(out: Path, key: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.golden", description=__doc__)
-    parser.add_argument("mode", choices=("record", "compare"))
+    parser.add_argument("mode", choices=("record", "compare", "ids"))
     parser.add_argument("folder", type=Path)
     parser.add_argument("--estate", type=int, default=1000, help="estate size (0: none)")
     parser.add_argument("--only", default="", help="run only keys containing this text")
@@ -187,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         count += 1
         text = f"$ netcheck {' '.join(args)}\n" + run(args)
         target = _file(opts.folder, key)
+        if opts.mode == "ids":
+            print(count, key, _free_ids(), flush=True)
+            continue
         if opts.mode == "record":
             target.write_text(text)
         elif not target.exists() or target.read_text() != text:
