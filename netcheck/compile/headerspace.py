@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 import z3
 
@@ -38,7 +38,7 @@ from netcheck.compile.base import NON_PUBLIC, MissingResource
 from netcheck.compile.index import public_owners
 from netcheck.compile.packet import SymPacket, in_range
 from netcheck.compile.query import source_constraint
-from netcheck.model.addresses import IPAddress
+from netcheck.model.addresses import Family, IPAddress, family_of
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind
@@ -148,7 +148,8 @@ def origin_universe(network: Network, src: Source, p: SymPacket) -> z3.BoolRef:
 
 
 def _cidr_cuts(net: object, out: set[int]) -> None:
-    if isinstance(net, IPv4Network):
+    # IPv4 only until the engine encodes IPv6 (issue #10).
+    if isinstance(net, IPv4Network | IPv6Network) and family_of(net) is Family.V4:
         out.add(int(net.network_address))
         out.add(int(net.broadcast_address) + 1)
 
@@ -223,7 +224,7 @@ def cut_points(
     for n in network.nat_gateways if addresses else ():
         singles += [a.private_ip for a in n.addresses] + [a.public_ip for a in n.addresses]
     for a in singles:
-        if isinstance(a, IPv4Address):
+        if isinstance(a, IPv4Address | IPv6Address) and family_of(a) is Family.V4:
             _range_cuts(int(a), int(a), ips)
     bound = {d: DIMENSIONS[d] for d in DIMENSIONS}
     raw = {
@@ -288,7 +289,7 @@ def security_group_boxes(
                     [
                         (int(n.network_address), int(n.broadcast_address))
                         for n in nets
-                        if isinstance(n, IPv4Network)
+                        if family_of(n) is Family.V4
                     ]
                     + ([(int(a), int(a)) for a in members] if not nets else [])
                 )

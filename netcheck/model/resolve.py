@@ -17,9 +17,10 @@ count as success). Unknown or ambiguous names raise `QueryError` with "did you m
 from __future__ import annotations
 
 import difflib
-from ipaddress import IPv4Address, IPv4Network, ip_network
+from ipaddress import ip_network
 
 from netcheck.errors import QueryError
+from netcheck.model.addresses import Family, IPPrefix, V4Address, V4Prefix, family_of
 from netcheck.model.base import ICMP, NON_PUBLIC_RANGES, TCP, UDP, Frozen, PortRange, Resource
 from netcheck.model.gateways import (
     InternetGateway,
@@ -41,8 +42,9 @@ class Source(Frozen):
     address the origin allows — public for the internet, on-prem ranges for on-prem)."""
 
     origin: Origin
-    addresses: tuple[IPv4Address, ...] = ()
-    cidrs: tuple[IPv4Network, ...] = ()
+    # IPv4 until questions take IPv6 endpoints (issue #10); the types say "an address".
+    addresses: tuple[V4Address, ...] = ()
+    cidrs: tuple[V4Prefix, ...] = ()
 
 
 class Destination(Frozen):
@@ -50,8 +52,8 @@ class Destination(Frozen):
     it is delivered to one of `interface_ids`, exits to the internet (`internet`) or to
     on-premises (`onprem`), or reaches one of `service_ids` (gateway endpoints)."""
 
-    addresses: tuple[IPv4Address, ...] = ()
-    cidrs: tuple[IPv4Network, ...] = ()
+    addresses: tuple[V4Address, ...] = ()
+    cidrs: tuple[V4Prefix, ...] = ()
     interface_ids: tuple[str, ...] = ()
     internet: bool = False
     onprem: bool = False
@@ -119,25 +121,29 @@ def _lookup(network: Network, text: str) -> Resource:
 _NOT_INTERNET = NON_PUBLIC_RANGES
 
 
-def _outside(network: Network, cidr: IPv4Network) -> list[Source]:
+def _outside(network: Network, cidr: IPPrefix) -> list[Source]:
     """Outside origins for a CIDR: the internet (unless the CIDR is all non-public) and
     on-prem (when it overlaps a declared on-prem range)."""
     out = []
-    if not any(cidr.subnet_of(r) for r in _NOT_INTERNET):
+    if not any(
+        family_of(r) is family_of(cidr) and cidr.subnet_of(r)  # type: ignore[arg-type]
+        for r in _NOT_INTERNET
+    ):
         out.append(Source(origin=Origin(kind=OriginKind.INTERNET), cidrs=(cidr,)))
     if any(
-        isinstance(r, IPv4Network) and cidr.overlaps(r) for r in network.declared_onprem_cidrs()
+        family_of(r) is family_of(cidr) and cidr.overlaps(r)
+        for r in network.declared_onprem_cidrs()
     ):
         out.append(Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=(cidr,)))
     return out
 
 
-def _parse_net(text: str) -> IPv4Network | None:
+def _parse_net(text: str) -> IPPrefix | None:
     try:
         net = ip_network(text, strict=False)
     except ValueError:
         return None
-    if not isinstance(net, IPv4Network):
+    if family_of(net) is not Family.V4:
         raise QueryError(f"{text!r}: IPv6 endpoints are not supported yet")
     return net
 
@@ -148,7 +154,7 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
     if text.lower() in ("internet", "0.0.0.0/0") or text.startswith("igw-"):
         if text.startswith("igw-") and not isinstance(network.get(text), InternetGateway):
             _lookup(network, text)
-        srcs = _outside(network, IPv4Network("0.0.0.0/0"))
+        srcs = _outside(network, Family.V4.everything)
         return tuple(srcs if text.lower() == "0.0.0.0/0" else srcs[:1])
     if text.lower() in ("onprem", "on-prem"):
         return (Source(origin=Origin(kind=OriginKind.ONPREM)),)
@@ -191,8 +197,8 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
     return tuple(_iface_source(e) for e in enis)
 
 
-def _v4(cidrs: tuple) -> tuple[IPv4Network, ...]:
-    return tuple(c for c in cidrs if isinstance(c, IPv4Network))
+def _v4(cidrs: tuple) -> tuple[IPPrefix, ...]:
+    return tuple(c for c in cidrs if family_of(c) is Family.V4)
 
 
 def _iface_source(e: NetworkInterface) -> Source:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from ipaddress import IPv4Network, ip_network
+from ipaddress import ip_network
 from typing import Any
 
 from netcheck.errors import Diagnostic, Severity
 from netcheck.model import NetworkInterface, VpcPeeringConnection
+from netcheck.model.addresses import Family, IPPrefix, family_of
 from netcheck.policy.model import Rule
 from netcheck.policy.result import Question
 from netcheck.policy.run import Run
@@ -31,7 +32,7 @@ from netcheck.policy.select import Target
 ALLOWED_TAG = "netcheck:allowed-cidrs"
 
 
-def declared_cidrs(pcx: VpcPeeringConnection) -> tuple[IPv4Network, ...] | None:
+def declared_cidrs(pcx: VpcPeeringConnection) -> tuple[IPPrefix, ...] | None:
     """The CIDRs a peering connection declares (None: no tag). Raises ValueError."""
     text = pcx.tags.get(ALLOWED_TAG)
     if text is None:
@@ -40,13 +41,13 @@ def declared_cidrs(pcx: VpcPeeringConnection) -> tuple[IPv4Network, ...] | None:
     for part in re.split(r"[,\s]+", text.strip()):
         if part:
             net = ip_network(part, strict=False)
-            if not isinstance(net, IPv4Network):
+            if family_of(net) is not Family.V4:
                 raise ValueError(f"{part}: only IPv4 CIDRs are supported")
             out.append(net)
     return tuple(out)
 
 
-def _outside(eni: NetworkInterface, allowed: tuple[IPv4Network, ...]) -> bool:
+def _outside(eni: NetworkInterface, allowed: tuple[IPPrefix, ...]) -> bool:
     return any(not any(a in c for c in allowed) for a in eni.addresses)
 
 
@@ -100,7 +101,7 @@ def _judge(
     q: Question,
     pcx: VpcPeeringConnection,
     eni: NetworkInterface,
-    allowed: tuple[IPv4Network, ...],
+    allowed: tuple[IPPrefix, ...],
     answer: Any,
 ) -> None:
     if getattr(answer.verdict, "value", answer.verdict) != "reachable":

@@ -13,12 +13,11 @@ a NAT gateway keeping the source port. Example: a query `web -> db tcp` shows
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address
-
 import z3
 
 from netcheck.compile.packet import FIELDS, SymPacket
 from netcheck.compile.steps import Path, Step
+from netcheck.model.addresses import Family, IPAddress, parse_address
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import OriginKind
 from netcheck.model.resolve import Destination, Header, Source
@@ -148,7 +147,7 @@ def example(
 
 def show(v: dict[str, int]) -> str:
     """A packet's values in the form `Packet.__str__` uses (for messages)."""
-    src, dst = IPv4Address(v["src_ip"]), IPv4Address(v["dst_ip"])
+    src, dst = Family.V4.address(v["src_ip"]), Family.V4.address(v["dst_ip"])
     if v["protocol"] in (6, 17):
         name = "tcp" if v["protocol"] == 6 else "udp"
         return f"{name} {src}:{v['src_port']} -> {dst}:{v['dst_port']}"
@@ -157,10 +156,10 @@ def show(v: dict[str, int]) -> str:
     return f"{v['protocol']} {src} -> {dst}"
 
 
-def _first_addresses(addresses: tuple, cidrs: tuple, internet: bool) -> list[IPv4Address]:
-    out: list[IPv4Address] = list(addresses[:4])
+def _first_addresses(addresses: tuple, cidrs: tuple, internet: bool) -> list[IPAddress]:
+    out: list[IPAddress] = list(addresses[:4])
     for c in cidrs[:2]:
         out.append(c.network_address + 1 if c.prefixlen < 31 else c.network_address)
     if internet:
-        out.append(IPv4Address("8.8.8.8"))
+        out.append(parse_address("8.8.8.8", Family.V4))
     return out
