@@ -10,8 +10,8 @@ from ipaddress import IPv4Address, ip_network
 import z3
 from strategies import Builder, egress, inbound, ingress, ports, route, tgw_route
 
-from netcheck.compile.base import is_public
 from netcheck.compile.filters import nacl_check, sg_check
+from netcheck.compile.hops.internet import is_public
 from netcheck.compile.packet import domain, fresh, in_range, ip_in, reply_of
 from netcheck.compile.routing import select_route, select_tgw_route
 from netcheck.model import ICMP, TCP, UDP, Direction

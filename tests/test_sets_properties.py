@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import network_and_packet, packets
 
-from netcheck.compile.base import NON_PUBLIC
 from netcheck.compile.index import public_owners
 from netcheck.explain.sets import ReachableSet, build_set
+from netcheck.model.base import NON_PUBLIC_RANGES
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind, Packet
 from netcheck.model.resolve import Destination, Header, Source
@@ -49,7 +49,7 @@ def pinned(network: Network) -> dict[str, int]:
 def in_origin(network: Network, origin: Origin, packet: Packet) -> bool:
     """Is the packet's source one the origin may use (the universe of the set)?"""
     if origin.kind is OriginKind.INTERNET:
-        public = not any(packet.src_ip in n for n in NON_PUBLIC)
+        public = not any(packet.src_ip in n for n in NON_PUBLIC_RANGES)
         return public and packet.src_ip not in {pub for pub, _v, _p in public_owners(network)}
     if origin.kind is OriginKind.ONPREM:
         return any(packet.src_ip in c for c in network.declared_onprem_cidrs())

@@ -34,12 +34,11 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 import z3
 
-from netcheck.compile.base import NON_PUBLIC, MissingResource
 from netcheck.compile.index import public_owners
 from netcheck.compile.packet import SymPacket, in_range
 from netcheck.compile.query import source_constraint
 from netcheck.model.addresses import Family, IPAddress, family_of
-from netcheck.model.base import ICMP, TCP, UDP
+from netcheck.model.base import ICMP, NON_PUBLIC_RANGES, TCP, UDP
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind
 from netcheck.model.resolve import Source
@@ -47,7 +46,6 @@ from netcheck.model.resolve import Source
 __all__ = [
     "DIMENSIONS",
     "Branch",
-    "MissingResource",
     "Reach",
     "box_formula",
     "cut_points",
@@ -177,7 +175,7 @@ def cut_points(
     ports: set[int] = {1024}
     protos: set[int] = {ICMP, ICMP + 1, TCP, TCP + 1, UDP, UDP + 1}
     icmp: set[int] = {0, 1, 8, 9}
-    for net in (*NON_PUBLIC, *network.onprem_cidrs, *extra_cidrs):
+    for net in (*NON_PUBLIC_RANGES, *network.onprem_cidrs, *extra_cidrs):
         _cidr_cuts(net, ips)
     for vpc in network.vpcs:
         for c in vpc.cidr_blocks:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import z3
 
-from netcheck.compile.base import is_public
+from netcheck.compile.hops.internet import is_public
 from netcheck.compile.packet import SymPacket, domain, in_range, ip_in_any, ip_is_any
 from netcheck.compile.steps import End
 from netcheck.model.base import TCP, UDP

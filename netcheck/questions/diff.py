@@ -24,14 +24,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from netcheck.compile.headerspace import (
-    MissingResource,
     Reach,
     cut_points,
     diff_reach,
     empty_reach,
 )
 from netcheck.compile.packet import fresh
-from netcheck.errors import QueryError, TooManyChoices
+from netcheck.errors import MissingResource, QueryError, TooManyChoices
 from netcheck.explain.exposure import BoxChange, PairDiff, SnapshotDiff
 from netcheck.explain.sets import ReachableSet, build_set
 from netcheck.model.network import Network

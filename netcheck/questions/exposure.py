@@ -25,11 +25,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from netcheck.compile.base import NON_PUBLIC
 from netcheck.compile.headerspace import cut_points, security_group_boxes, snapshot_public_ips
 from netcheck.explain.exposure import Exposure, ResourceExposure
 from netcheck.explain.sets import PacketBox, ReachableSet, build_set, cidrs_of, walk_witness
 from netcheck.model.addresses import Family, IPAddress, prefix_range
+from netcheck.model.base import NON_PUBLIC_RANGES
 from netcheck.model.filtering import Direction, SecurityGroup, SecurityGroupRule
 from netcheck.model.interfaces import InterfaceOwnerKind, NetworkInterface
 from netcheck.model.intervals import IntervalSet
@@ -375,7 +375,7 @@ def _source_space(sources: tuple[Source, ...], network: Network) -> IntervalSet:
     send IPv4 today (the engine's packets are IPv4; issue #10 adds IPv6)."""
     family = Family.V4
     holes = IntervalSet(
-        [prefix_range(n) for n in NON_PUBLIC if n.version == family.value]
+        [prefix_range(n) for n in NON_PUBLIC_RANGES if n.version == family.value]
         + [(int(a), int(a)) for a in snapshot_public_ips(network)]
     )
     free = holes.complement(0, family.max_value)

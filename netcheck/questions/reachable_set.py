@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from netcheck.compile.headerspace import MissingResource, cut_points
-from netcheck.errors import TooManyChoices
+from netcheck.compile.headerspace import cut_points
+from netcheck.errors import MissingResource, TooManyChoices
 from netcheck.explain.sets import ReachableSet, addresses_within, build_set
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.network import Network
