@@ -26,7 +26,7 @@ from netcheck.inputs.files import MEMORY, read_sources
 from netcheck.inputs.formats import FORMATS, Format, choose_format
 from netcheck.inputs.passes import run_passes
 from netcheck.inputs.values import net_key
-from netcheck.model import IPNetwork, Network
+from netcheck.model import IPPrefix, Network
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,8 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def _onprem(cidrs: Sequence[str], c: Collector) -> tuple[IPNetwork, ...]:
-    out: list[IPNetwork] = []
+def _onprem(cidrs: Sequence[str], c: Collector) -> tuple[IPPrefix, ...]:
+    out: list[IPPrefix] = []
     for text in cidrs:
         try:
             net = ip_network(text, strict=True)
@@ -91,7 +91,7 @@ def load_snapshot(
 
 def _read(
     root: Path | Mapping[str, Any],
-    onprem: tuple[IPNetwork, ...],
+    onprem: tuple[IPPrefix, ...],
     c: Collector,
     formats: Sequence[Format],
 ) -> Network | None:

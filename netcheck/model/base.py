@@ -18,9 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from netcheck.model.addresses import IPAddress, IPPrefix
 
-# `IPNetwork` is the older name of `IPPrefix` (kept while other modules move over).
-IPNetwork = IPPrefix
-
 __all__ = [
     "ALL_PORTS",
     "ALL_PROTOCOLS",
@@ -33,7 +30,6 @@ __all__ = [
     "UDP",
     "Frozen",
     "IPAddress",
-    "IPNetwork",
     "IPPrefix",
     "Port",
     "PortRange",

@@ -21,7 +21,7 @@ from netcheck.model import (
     TCP,
     UDP,
     Direction,
-    IPNetwork,
+    IPPrefix,
     NaclEntry,
     Network,
     NetworkAcl,
@@ -57,7 +57,7 @@ def is_public(address: IPv4Address) -> bool:
     return not any(address in r for r in NON_PUBLIC_RANGES)
 
 
-def in_cidr(address: IPv4Address, cidr: IPNetwork | None) -> bool:
+def in_cidr(address: IPv4Address, cidr: IPPrefix | None) -> bool:
     """`address in cidr`, False for IPv6 networks (the walker is IPv4 only)."""
     return isinstance(cidr, IPv4Network) and address in cidr
 
@@ -133,7 +133,7 @@ def sg_rule_matches(network: Network, rule: SecurityGroupRule, packet: Packet) -
     return False
 
 
-def prefix_list_entries(network: Network, prefix_list_id: str) -> tuple[IPNetwork, ...]:
+def prefix_list_entries(network: Network, prefix_list_id: str) -> tuple[IPPrefix, ...]:
     """Entries of a prefix list; a list missing from the snapshot has none."""
     try:
         return network.prefix_list(prefix_list_id).entries

@@ -19,7 +19,7 @@ from netcheck.compile.hops import gateway_route_table, transit_gateway
 from netcheck.compile.hops.context import UNKNOWN, HopContext, PathState, Steps, available
 from netcheck.compile.packet import SymPacket, ip_in_any
 from netcheck.compile.steps import Path, Step
-from netcheck.model.base import IPNetwork
+from netcheck.model.addresses import IPPrefix
 from netcheck.model.gateways import VpnGateway
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
@@ -104,7 +104,7 @@ def to_onprem(
     hc: HopContext,
     cid: str,
     kind: HopKind,
-    ranges: list[IPNetwork],
+    ranges: list[IPPrefix],
     p: SymPacket,
     steps: Steps,
     ps: PathState,

@@ -36,7 +36,7 @@ from netcheck.inputs.values import (
 from netcheck.model import (
     EgressOnlyInternetGateway,
     InternetGateway,
-    IPNetwork,
+    IPPrefix,
     NatGateway,
     NatGatewayAddress,
     PeeringVpcInfo,
@@ -283,7 +283,7 @@ def read_vpn_connections(ctx: ReadContext) -> list[VpnConnection]:
             ctx.leave_out(r, "VPN connection", state)
             continue
         options = opt_dict(d, "Options", loc, c) or {}
-        cidrs: list[IPNetwork] = []
+        cidrs: list[IPPrefix] = []
         for route, where in objects(d, "Routes", loc, c):
             if route.get("State", "available") not in ("available", "pending"):
                 continue
@@ -318,7 +318,7 @@ def read_prefix_lists(ctx: ReadContext) -> list[PrefixList]:
     for r in ctx.records("PrefixLists"):
         check_fields(r.data, keys.PREFIX_LIST, r.loc, c)
         groups[r.id].append(r)
-    entries: dict[str, list[IPNetwork]] = defaultdict(list)
+    entries: dict[str, list[IPPrefix]] = defaultdict(list)
     for r in ctx.records("ManagedPrefixListEntries"):
         ctx.expect(r.id, r.loc.key("PrefixListId"), "prefix list")
         for e, where in objects(r.data, "Entries", r.loc, c):
@@ -332,7 +332,7 @@ def read_prefix_lists(ctx: ReadContext) -> list[PrefixList]:
         if state in ("delete-complete", "delete-in-progress", "delete-failed"):
             ctx.leave_out(first, "prefix list", state)
             continue
-        nets: list[IPNetwork] = list(entries.get(pl_id, ()))
+        nets: list[IPPrefix] = list(entries.get(pl_id, ()))
         has_entries = pl_id in entries
         name = ""
         tag_dict: dict[str, str] = {}

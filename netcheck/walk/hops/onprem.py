@@ -21,7 +21,7 @@ from netcheck.model import (
     VpnConnection,
     VpnGateway,
 )
-from netcheck.model.base import IPNetwork
+from netcheck.model.addresses import IPPrefix
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
 from netcheck.walk.hops import gateway_route_table, transit_gateway
@@ -30,7 +30,7 @@ from netcheck.walk.match import in_cidr
 
 
 def exit_onprem(
-    w: Walk, component_id: str, kind: HopKind, ranges: tuple[IPNetwork, ...]
+    w: Walk, component_id: str, kind: HopKind, ranges: tuple[IPPrefix, ...]
 ) -> NoReturn:
     dst = w.packet.dst_ip
     if not ranges:
