@@ -31,9 +31,11 @@ from dataclasses import dataclass
 import z3
 
 from netcheck.compile.explore import Explorer
-from netcheck.compile.packet import Space, SymPacket, merge, net_range, reply_of
+from netcheck.compile.packet import Space, SymPacket, reply_of
 from netcheck.compile.query import accepts, reply_accepts
 from netcheck.compile.steps import Path, Step
+from netcheck.model.addresses import prefix_range
+from netcheck.model.intervals import IntervalSet
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
 from netcheck.model.resolve import Destination, Header, Source
@@ -132,13 +134,13 @@ def header_spaces(header: Header, reply: bool) -> dict[str, Space]:
     k = header.packet
     proto = k.protocol if k is not None else header.protocol
     if proto is not None:
-        out["protocol"] = ((proto, proto),)
+        out["protocol"] = IntervalSet.of_range(proto, proto)
     ports = header.src_ports if reply else header.dst_ports
     if k is not None:
         port = k.src_port if reply else k.dst_port
-        out["dst_port"] = ((port, port),)
+        out["dst_port"] = IntervalSet.of_range(port, port)
     elif ports is not None:
-        out["dst_port"] = ((ports.start, ports.end),)
+        out["dst_port"] = IntervalSet.of_range(ports.start, ports.end)
     return out
 
 
@@ -150,7 +152,7 @@ def address_space(addresses: tuple, cidrs: tuple) -> Space | None:
         return None
     if not all(a.version == 4 for a in addresses) or not all(c.version == 4 for c in cidrs):
         return None
-    return merge([(int(a), int(a)) for a in addresses] + [net_range(c) for c in cidrs])
+    return IntervalSet([(int(a), int(a)) for a in addresses] + [prefix_range(c) for c in cidrs])
 
 
 def known_spaces(

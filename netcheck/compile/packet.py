@@ -193,21 +193,6 @@ def port_in(bv: z3.BitVecRef, ports: PortRange | None) -> z3.BoolRef:
 Space = tuple[tuple[int, int], ...]
 
 
-def runs(values: Iterable[int]) -> IntervalSet:
-    """Integers as a set of runs (`IntervalSet.of_values`)."""
-    return IntervalSet.of_values(values)
-
-
-def merge(ranges: Iterable[tuple[int, int]]) -> IntervalSet:
-    """Inclusive ranges as one set (`IntervalSet`)."""
-    return IntervalSet(ranges)
-
-
-def net_range(net: IPPrefix) -> tuple[int, int]:
-    """First and last address of `net` as integers (`addresses.prefix_range`)."""
-    return prefix_range(net)
-
-
 def decide(space: Space | None, lo: int, hi: int) -> bool | None:
     """Within `space`, is the value always (True), never (False) or sometimes (None) in
     `[lo, hi]`? Without a space: None."""
