@@ -168,14 +168,14 @@ def check(
     not past are moved to `CheckResult.suppressed`. Raises `RuleError` / `SnapshotError` for
     bad input.
     """
-    source: str | None
+    # A path names the result as the user wrote it; otherwise `check_rules` names it by the
+    # network's own `source`.
+    source: str | None = None
     if isinstance(net, str | Path):
         answerer: Answerer = load(net)
         source = str(net)
-    elif isinstance(net, Network):
-        answerer, source = Snapshot(net), net.source
     else:
-        answerer, source = net, getattr(net.network, "source", None)
+        answerer = Snapshot(net) if isinstance(net, Network) else net
     return check_rules(
         answerer,
         rules,
