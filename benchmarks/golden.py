@@ -12,6 +12,13 @@ Example:
     python -m benchmarks.golden record /tmp/golden-before
     python -m benchmarks.golden compare /tmp/golden-before
     python -m benchmarks.golden ids /tmp/unused --deterministic --only fixture-nat-gateway
+    python -m benchmarks.golden record /tmp/golden-before --isolated --jobs 2
+
+`--isolated` runs every command in its own forked process (forked after the imports), as a
+user runs the CLI: no command inherits the Z3 state (term ids) an earlier one left behind.
+Without it the commands run one after another in one process, and a change in how long one
+command keeps its terms alive can change which (equally valid) witness Z3 returns to a later
+one — an artefact of the harness, not an answer a user sees.
 """
 
 from __future__ import annotations
@@ -153,6 +160,19 @@ def _without_timing_fallback() -> None:
             module.INCREMENTAL_TRY_MS = 10**6  # type: ignore[attr-defined]
 
 
+def _run_isolated(args: list[str], target: Path) -> int:
+    """Fork a child that runs `args` and writes its text to `target`; the child's pid."""
+    pid = os.fork()
+    if pid == 0:  # the child: a fresh CLI run as far as Z3 is concerned
+        code = 0
+        try:
+            target.write_text(f"$ netcheck {' '.join(args)}\n" + run(args))
+        except BaseException:  # noqa: BLE001 - the parent reports a missing file
+            code = 1
+        os._exit(code)
+    return pid
+
+
 def _free_ids() -> list[int]:
     """The ids Z3 hands to the next new terms. Z3 reuses the ids of freed terms and its
     models depend on ids, so two versions whose lists differ after a command will from then
@@ -184,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         help="disable the solver's timing-dependent fallback (INCREMENTAL_TRY_MS), so that a "
         "busy machine cannot change which witness Z3 returns; use it for both sides",
     )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="run each command in its own forked process, as a user runs the CLI",
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="with --isolated: processes at once")
     opts = parser.parse_args(argv)
     opts.folder = opts.folder.resolve()
     if opts.deterministic:
@@ -194,11 +220,33 @@ def main(argv: list[str] | None = None) -> int:
     differ: list[str] = []
     differ_dir: Path | None = None  # the new outputs of the keys that differ
     count = 0
-    for key, args in commands(opts.estate):
-        if (opts.only and opts.only not in key) or (opts.exclude and opts.exclude in key):
-            continue
+    selected = [
+        (key, args)
+        for key, args in commands(opts.estate)
+        if not (opts.only and opts.only not in key) and not (opts.exclude and opts.exclude in key)
+    ]
+    isolated: dict[str, Path] = {}
+    if opts.isolated and opts.mode != "ids":
+        import netcheck.cli  # noqa: F401 - imported once, before the forks
+
+        scratch = Path(tempfile.mkdtemp(prefix="golden-isolated-"))
+        running: set[int] = set()
+        for n, (key, args) in enumerate(selected, 1):
+            while len(running) >= max(1, opts.jobs):
+                running.discard(os.wait()[0])
+            isolated[key] = _file(scratch, key)
+            running.add(_run_isolated(args, isolated[key]))
+            if n % 200 == 0:
+                print(f"{n} commands started, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        while running:
+            running.discard(os.wait()[0])
+    for key, args in selected:
         count += 1
-        text = f"$ netcheck {' '.join(args)}\n" + run(args)
+        if key in isolated:
+            done = isolated[key]
+            text = done.read_text() if done.exists() else f"$ netcheck {' '.join(args)}\nCRASHED\n"
+        else:
+            text = f"$ netcheck {' '.join(args)}\n" + run(args)
         target = _file(opts.folder, key)
         if opts.mode == "ids":
             print(count, key, _free_ids(), flush=True)
