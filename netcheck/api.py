@@ -110,6 +110,7 @@ class Snapshot:
             all_blockers=all_blockers,
             timeout_ms=timeout_ms,
             smt2=emit_smt2 is not None,
+            index=self.index,
         )
         outcome = run(req)
         if emit_smt2 is not None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import z3
 
 from netcheck.compile.explore import Explorer
+from netcheck.compile.index import NetworkIndex
 from netcheck.compile.packet import Space, SymPacket, reply_of
 from netcheck.compile.query import accepts, reply_accepts
 from netcheck.compile.steps import Path, Step
@@ -83,13 +84,21 @@ class Connection:
     destination: Destination
     nat_ports: dict[str, int] | None = None
     one_way: bool = False
+    # The network's derived index (None: `index_for(network)`); the API passes its
+    # snapshot's, so every question on one snapshot shares one index.
+    index: NetworkIndex | None = None
 
     def forward(
         self, p0: SymPacket, feasible: Feasible | None = None, known: Known | None = None
     ) -> list[Path]:
         """Every candidate forward path of `p0` from the source (one exploration)."""
         return Explorer(
-            self.network, self.nat_ports, targets(self.destination), feasible, known
+            self.network,
+            self.nat_ports,
+            targets(self.destination),
+            feasible,
+            known,
+            index=self.index,
         ).from_origin(self.source.origin, p0)
 
     def arrives(self, path: Path) -> bool:
@@ -114,7 +123,12 @@ class Connection:
         """Every candidate path of the reply `r0` from where `path` arrived, through its NAT
         sessions reversed (one exploration; the caller asserts the forward path first)."""
         return Explorer(
-            self.network, self.nat_ports, reply_targets(self.source), feasible, known
+            self.network,
+            self.nat_ports,
+            reply_targets(self.source),
+            feasible,
+            known,
+            index=self.index,
         ).reply_from(path.end, path.sessions, r0)
 
     def returns(self, reply: Path) -> bool:

@@ -11,17 +11,17 @@ type/code are 0 unless the protocol is ICMP.
 from __future__ import annotations
 
 from enum import StrEnum
-from ipaddress import IPv4Address
 
+from netcheck.model.addresses import IPAddress
 from netcheck.model.base import ICMP, TCP, UDP, Frozen, protocol_name
 from netcheck.model.hops import HopKind
 
 
 class Packet(Frozen):
-    """One concrete IPv4 packet header."""
+    """One concrete packet header (addresses of either family; IPv6 semantics: issue #10)."""
 
-    src_ip: IPv4Address
-    dst_ip: IPv4Address
+    src_ip: IPAddress
+    dst_ip: IPAddress
     protocol: int
     src_port: int = 0
     dst_port: int = 0

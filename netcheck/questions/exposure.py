@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from netcheck.compile.headerspace import cut_points, security_group_boxes, snapshot_public_ips
+from netcheck.compile.index import NetworkIndex
 from netcheck.explain.exposure import Exposure, ResourceExposure
 from netcheck.explain.sets import PacketBox, ReachableSet, build_set, cidrs_of, walk_witness
 from netcheck.model.addresses import Family, IPAddress, prefix_range
@@ -36,7 +37,7 @@ from netcheck.model.intervals import IntervalSet
 from netcheck.model.network import Network
 from netcheck.model.packet import OriginKind
 from netcheck.model.resolve import Destination, Header, Source, resolve_sources
-from netcheck.questions.reachable_set import clips_for, network_of, solve_pair
+from netcheck.questions.reachable_set import clips_for, index_of, network_of, solve_pair
 from netcheck.solve.engine import Request, run
 from netcheck.solve.set_results import BoxValue, SetOutcome
 from netcheck.solve.sets import intersect_sets
@@ -185,7 +186,11 @@ def _origin_of(box: PacketBox) -> Any:
 
 
 def _reason(
-    network: Network, sources: tuple[Source, ...], rep: NetworkInterface, rs: ReachableSet | None
+    network: Network,
+    sources: tuple[Source, ...],
+    rep: NetworkInterface,
+    rs: ReachableSet | None,
+    index: NetworkIndex | None = None,
 ) -> str:
     """One line: why nothing from the origin reaches the interface."""
     if rs is None:
@@ -199,7 +204,13 @@ def _reason(
     if all(s.origin.kind is OriginKind.INTERNET for s in sources) and not rep.public_ips:
         return "no public IP address (the internet reaches an interface only through one)"
     out = run(
-        Request(network=network, sources=sources, destination=_destination(rep), header=Header())
+        Request(
+            network=network,
+            sources=sources,
+            destination=_destination(rep),
+            header=Header(),
+            index=index,
+        )
     )
     if out.verdict == "unreachable" and out.blockers:
         b = out.blockers[0]
@@ -288,9 +299,15 @@ class _Decomposed:
     exact, and every witness of it is walked on the real interface."""
 
     def __init__(
-        self, network: Network, sources: tuple[Source, ...], cuts: dict, timeout_ms: int
+        self,
+        network: Network,
+        sources: tuple[Source, ...],
+        cuts: dict,
+        timeout_ms: int,
+        index: NetworkIndex | None = None,
     ) -> None:
         self.network, self.sources, self.cuts, self.timeout_ms = network, sources, cuts, timeout_ms
+        self.index = index
         self.by_placement: dict[tuple, tuple[NetworkInterface, SetOutcome]] = {}
         self.class_cuts = cut_points(
             network, [c for s in sources for c in s.cidrs], addresses=False
@@ -365,7 +382,7 @@ class _Decomposed:
                 "lets through [ENI_SG_RULES_MISMATCH]"
             )
         if key not in self.reasons:
-            self.reasons[key] = _reason(self.network, self.sources, first, None)
+            self.reasons[key] = _reason(self.network, self.sources, first, None, self.index)
         return self.reasons[key].replace(first.id, rep.id)
 
 
@@ -395,6 +412,7 @@ def exposure(
     total)` is called as interfaces are solved. Raises `QueryError` for an unknown origin."""
     params = ExposureParams(origin=origin, **options)
     network = network_of(snapshot)
+    index = index_of(snapshot)
     t0 = time.perf_counter()
     sources = resolve_sources(network, params.origin)
     own = {s.origin.interface_id for s in sources if s.origin.interface_id}
@@ -409,7 +427,7 @@ def exposure(
     done, solved = 0, 0
     internet = all(s.origin.kind is OriginKind.INTERNET for s in sources)
     fast = internet and params.group_interfaces
-    split = _Decomposed(network, sources, cuts, params.timeout_ms) if fast else None
+    split = _Decomposed(network, sources, cuts, params.timeout_ms, index) if fast else None
     for members in classes:
         if all(m.id in own for m in members):
             done += len(members)
@@ -426,14 +444,20 @@ def exposure(
             solved += 1
         else:
             outcome = solve_pair(
-                network, sources, dst, Header(), timeout_ms=params.timeout_ms, cuts=cuts
+                network,
+                sources,
+                dst,
+                Header(),
+                timeout_ms=params.timeout_ms,
+                cuts=cuts,
+                index=index,
             )
             reason_hint = None
             solved += 1
         rs = build_set(
             network, outcome, src=params.origin, dst=rep.id, clips=clips_for(sources, dst, Header())
         )
-        reason = None if rs.boxes else (reason_hint or _reason(network, sources, rep, rs))
+        reason = None if rs.boxes else (reason_hint or _reason(network, sources, rep, rs, index))
         per_eni[rep.id] = (list(rs.boxes), reason, rs)
         for m in members[1:]:
             amap = _address_map(rep, m)

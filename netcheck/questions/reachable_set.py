@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from netcheck.compile.headerspace import cut_points
+from netcheck.compile.index import NetworkIndex, index_for
 from netcheck.errors import MissingResource, TooManyChoices
 from netcheck.explain.sets import ReachableSet, addresses_within, build_set
 from netcheck.model.base import ICMP, TCP, UDP
@@ -37,7 +38,7 @@ from netcheck.solve.reach import build_reach
 from netcheck.solve.set_results import SetOutcome
 from netcheck.solve.sets import CLASSES, enumerate_set
 
-__all__ = ["ReachableSetParams", "network_of", "reachable_set", "solve_pair"]
+__all__ = ["ReachableSetParams", "index_of", "network_of", "reachable_set", "solve_pair"]
 
 
 class ReachableSetParams(BaseModel):
@@ -70,6 +71,12 @@ def network_of(snapshot: Any) -> Network:
     return snapshot if isinstance(snapshot, Network) else snapshot.network
 
 
+def index_of(snapshot: Any) -> NetworkIndex:
+    """The derived index a `Snapshot` owns (a bare `Network`: `index_for(network)`)."""
+    index = getattr(snapshot, "index", None)
+    return index if isinstance(index, NetworkIndex) else index_for(network_of(snapshot))
+
+
 def classes_for(header: Header) -> tuple[str, ...]:
     if header.dst_ports is not None or header.src_ports is not None:
         return ("tcp", "udp") if header.protocol is None else _one(header.protocol)
@@ -92,12 +99,19 @@ def solve_pair(
     nat_ports: dict[str, int] | None = None,
     timeout_ms: int = 120000,
     cuts: dict[str, list[int]] | None = None,
+    index: NetworkIndex | None = None,
 ) -> SetOutcome:
     """The boxes of one resolved source/destination pair (an `unknown` outcome when a path
     needs a resource the snapshot lacks or the NAT-port choices are too many)."""
     try:
         reach = build_reach(
-            network, sources, destination, header, one_way=one_way, nat_ports=nat_ports
+            network,
+            sources,
+            destination,
+            header,
+            one_way=one_way,
+            nat_ports=nat_ports,
+            index=index,
         )
     except (MissingResource, TooManyChoices) as e:
         return SetOutcome(status="unknown", reason=str(e))
@@ -181,6 +195,7 @@ def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> Reachabl
         one_way=params.one_way,
         nat_ports=params.nat_ports,
         timeout_ms=params.timeout_ms,
+        index=index_of(snapshot),
     )
     return build_set(
         network,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import z3
 
 from netcheck.compile.connection import Connection, checked, known_spaces
+from netcheck.compile.index import NetworkIndex
 from netcheck.compile.packet import SymPacket, domain, fresh
 from netcheck.compile.query import (
     destination_constraint,
@@ -60,6 +61,8 @@ class Request:
     smt2: bool = False
     # Pin the source port a NAT gateway picks (by NAT id), e.g. to compare with the walker.
     nat_ports: dict[str, int] | None = None
+    # The network's derived index (None: `index_for(network)`): the snapshot's, passed down.
+    index: NetworkIndex | None = None
 
 
 class Engine:
@@ -114,7 +117,9 @@ class Engine:
 
     def _source(self, k: int, src: Source) -> bool:
         solver, req = self.solver, self.req
-        conn = Connection(self.net, src, req.destination, req.nat_ports, req.one_way)
+        conn = Connection(
+            self.net, src, req.destination, req.nat_ports, req.one_way, index=req.index
+        )
         p0 = fresh("fwd")
         base = [
             header_constraint(req.header, p0),

@@ -26,6 +26,7 @@ import z3
 
 from netcheck.compile.connection import Connection
 from netcheck.compile.headerspace import Branch, Reach, cut_points, origin_universe
+from netcheck.compile.index import NetworkIndex
 from netcheck.compile.packet import SymPacket, domain, fresh
 from netcheck.compile.query import destination_constraint, header_constraint, is_connection
 from netcheck.compile.steps import Path, Step
@@ -50,6 +51,7 @@ def build_reach(
     one_way: bool = False,
     nat_ports: dict[str, int] | None = None,
     packet: SymPacket | None = None,
+    index: NetworkIndex | None = None,
 ) -> Reach:
     """The formulas of "a packet of the query gets through" (see the module docstring).
     Raises `MissingResource` when a path needs a resource the snapshot lacks, and
@@ -67,11 +69,11 @@ def build_reach(
     for src, src_universe in zip(sources, per_source, strict=True):
         pinned = dict(nat_ports or {})
         live = z3.And(universe, src_universe)
-        first = _branch(network, src, destination, p0, one_way, pinned, live)
+        first = _branch(network, src, destination, p0, one_way, pinned, live, index)
         runs = [(pinned, first)]
         if first[3]:
             runs = [
-                (ports, _branch(network, src, destination, p0, one_way, ports, live))
+                (ports, _branch(network, src, destination, p0, one_way, ports, live, index))
                 for ports in _assignments(network, first[3], pinned)
             ]
         for ports, (defs, goal, unknowns, _free) in runs:
@@ -106,6 +108,7 @@ def _branch(
     one_way: bool,
     nat_ports: dict[str, int],
     live: z3.BoolRef,
+    index: NetworkIndex | None = None,
 ) -> tuple[list[z3.BoolRef], z3.BoolRef, list[tuple[z3.BoolRef, str]], set[str]]:
     """Definitions, goal and unknown ends of one source with the NAT ports in `nat_ports`
     pinned, and the NAT gateways whose port was left free on some path. Forward paths no
@@ -123,7 +126,7 @@ def _branch(
             pruner.add(*(st.formula() for st in steps if not st.is_filter))
             return pruner.possible()
 
-    connection = Connection(network, src, dst, nat_ports, one_way)
+    connection = Connection(network, src, dst, nat_ports, one_way, index=index)
     defs: list[z3.BoolRef] = []
     goals: list[z3.BoolRef] = []
     unknowns: list[tuple[z3.BoolRef, str]] = []

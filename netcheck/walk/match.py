@@ -13,7 +13,7 @@ so nothing here is shared with `netcheck/compile` (forwarding.md keeps both in s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network, ip_network
+from ipaddress import IPv4Network, ip_network
 
 from netcheck.model import (
     ALL_PROTOCOLS,
@@ -21,6 +21,7 @@ from netcheck.model import (
     TCP,
     UDP,
     Direction,
+    IPAddress,
     IPPrefix,
     NaclEntry,
     Network,
@@ -52,12 +53,16 @@ NON_PUBLIC_RANGES: tuple[IPv4Network, ...] = tuple(
 )
 
 
-def is_public(address: IPv4Address) -> bool:
-    """True when the internet can carry `address` (it is in none of `NON_PUBLIC_RANGES`)."""
+def is_public(address: IPAddress) -> bool:
+    """True when the internet can carry `address`: an IPv4 address in none of
+    `NON_PUBLIC_RANGES`; an IPv6 address in the IANA global-unicast registry (Python's
+    `is_global`; the walker's IPv6 semantics are issue #10's)."""
+    if address.version == 6:
+        return address.is_global
     return not any(address in r for r in NON_PUBLIC_RANGES)
 
 
-def in_cidr(address: IPv4Address, cidr: IPPrefix | None) -> bool:
+def in_cidr(address: IPAddress, cidr: IPPrefix | None) -> bool:
     """`address in cidr`, False for IPv6 networks (the walker is IPv4 only)."""
     return isinstance(cidr, IPv4Network) and address in cidr
 
@@ -156,10 +161,10 @@ class RouteMatch:
     """The route a VPC route table picked, with the prefix that matched."""
 
     route: Route
-    prefix: IPv4Network
+    prefix: IPPrefix
 
 
-def _route_candidate(network: Network, route: Route, dst: IPv4Address) -> tuple[int, int] | None:
+def _route_candidate(network: Network, route: Route, dst: IPAddress) -> tuple[int, int] | None:
     """(prefix length, tie rank) of `route` for `dst`, or None when it does not match."""
     if route.destination is not None:
         if not in_cidr(dst, route.destination):
@@ -184,7 +189,7 @@ def _route_candidate(network: Network, route: Route, dst: IPv4Address) -> tuple[
 
 
 def longest_prefix_match(
-    network: Network, routes: tuple[Route, ...], dst: IPv4Address
+    network: Network, routes: tuple[Route, ...], dst: IPAddress
 ) -> RouteMatch | None:
     """The route for `dst`: longest prefix, then the tie order; among routes still equal the
     first in table order wins (AWS does not allow such duplicates)."""
@@ -197,12 +202,11 @@ def longest_prefix_match(
     if chosen is None or best is None:
         return None
     prefix = ip_network(f"{dst}/{best[0]}", strict=False)
-    assert isinstance(prefix, IPv4Network)
     return RouteMatch(route=chosen, prefix=prefix)
 
 
 def tgw_longest_prefix_match(
-    routes: tuple[TransitGatewayRoute, ...], dst: IPv4Address
+    routes: tuple[TransitGatewayRoute, ...], dst: IPAddress
 ) -> TransitGatewayRoute | None:
     """TGW route for `dst`: longest prefix; on equal prefix static beats propagated; then the
     first in the given (sorted) order."""

@@ -11,7 +11,6 @@ ends it (`Stop`) or calls the next hop.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ipaddress import IPv4Address
 from typing import NoReturn
 
 from netcheck.model import (
@@ -21,7 +20,7 @@ from netcheck.model import (
     VpnConnection,
     VpnGateway,
 )
-from netcheck.model.addresses import IPPrefix
+from netcheck.model.addresses import IPAddress, IPPrefix
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
 from netcheck.walk.hops import gateway_route_table, transit_gateway
@@ -68,7 +67,7 @@ class OnpremEntry:
     attachment: TransitGatewayAttachment | None = None
 
 
-def carrying_vpns(network: Network, src: IPv4Address) -> list[VpnConnection]:
+def carrying_vpns(network: Network, src: IPAddress) -> list[VpnConnection]:
     """Available VPN connections with a range containing `src` (its own ranges, or the
     declared ones for a BGP VPN: `Network.vpn_onprem_cidrs`), sorted by id."""
     return [
@@ -78,7 +77,7 @@ def carrying_vpns(network: Network, src: IPv4Address) -> list[VpnConnection]:
     ]
 
 
-def onprem_entries(network: Network, src: IPv4Address) -> tuple[OnpremEntry, ...]:
+def onprem_entries(network: Network, src: IPAddress) -> tuple[OnpremEntry, ...]:
     """Every VGW (per attached VPC) and TGW VPN attachment whose VPN has a range containing
     `src`, sorted by id."""
     out: list[OnpremEntry] = []
