@@ -19,7 +19,7 @@ import z3
 
 from netcheck.compile.index import Constraint, NetworkIndex
 from netcheck.compile.packet import Space, SymPacket
-from netcheck.compile.steps import End, NatSession, Path, Step
+from netcheck.compile.steps import End, NatSession, Path, Rule, Step
 from netcheck.model.hops import HopKind
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
@@ -50,7 +50,8 @@ class HopContext:
 
     __slots__ = (
         "_known",
-        "_pinned",
+        "_pinned_nacl",
+        "_pinned_sg",
         "feasible",
         "index",
         "known",
@@ -85,12 +86,19 @@ class HopContext:
         # that branches no packet of the query can take are not explored at all.
         self.feasible = feasible
         self._known: dict[str, tuple[tuple[str, Space], ...]] = {}
-        # The index's constraint cache entries this walk built: they live while it does.
-        self._pinned: list[Constraint] = []
+        # The index's constraint cache entries this walk built (per kind, in the order
+        # built): they live while the walk does. When the walk ends they are released NACLs
+        # first, each entry's rules before its constraint — the order Z3 gets their terms
+        # back decides the ids of later terms, and with them which model it returns, so
+        # the order is kept as it was when each walk had its own caches.
+        self._pinned_nacl: dict[object, tuple[z3.BoolRef, list[Rule], Constraint]] = {}
+        self._pinned_sg: dict[object, tuple[z3.BoolRef, list[Rule], Constraint]] = {}
 
-    def pin(self, entry: Constraint) -> Constraint:
-        """Keep a constraint cache entry alive for as long as this walk."""
-        self._pinned.append(entry)
+    def pin(self, kind: HopKind, key: object, entry: Constraint) -> Constraint:
+        """Keep a constraint cache entry (of a NETWORK_ACL or SECURITY_GROUP hop) alive for
+        as long as this walk."""
+        pinned = self._pinned_nacl if kind is HopKind.NETWORK_ACL else self._pinned_sg
+        pinned[key] = (entry.allowed, entry.rules, entry)
         return entry
 
     def ok(self, steps: Steps) -> bool:

@@ -34,7 +34,11 @@ def nacl(hc: HopContext, subnet: Subnet, direction: Direction, p: SymPacket) -> 
     key = (acl.id, hc.index.digest(acl.id), direction.value, p.name, hc.known_of(p.name))
     hit = cache.get(key)
     if hit is None:
-        hit = hc.pin(Constraint(*nacl_check(acl, direction, p, dict(hc.known_of(p.name)))))
+        hit = hc.pin(
+            HopKind.NETWORK_ACL,
+            key,
+            Constraint(*nacl_check(acl, direction, p, dict(hc.known_of(p.name)))),
+        )
         cache.put(key, hit)
     return Step(
         acl.id,

@@ -42,7 +42,11 @@ def security_groups(
     key = (groups_key, hc.index.group_set_digest(groups_key), direction.value, p.name, space)
     hit = cache.get(key)
     if hit is None:
-        hit = hc.pin(Constraint(*sg_check(hc.net, eni.group_ids, direction, p, space)))
+        hit = hc.pin(
+            HopKind.SECURITY_GROUP,
+            key,
+            Constraint(*sg_check(hc.net, eni.group_ids, direction, p, space)),
+        )
         cache.put(key, hit)
     allowed, rules = hit.allowed, hit.rules
     groups = ", ".join(groups_key) or "none"
