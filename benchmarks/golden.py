@@ -146,9 +146,11 @@ def run(args: list[str]) -> str:
 
 
 def _without_timing_fallback() -> None:
-    """The point-query solver tries each check incrementally for INCREMENTAL_TRY_MS and then
-    falls back to a one-shot solver; which one answers depends on the machine's load, and the
-    two may return different (equally valid) witnesses. A huge try time removes the choice."""
+    """The point-query solver tries each check incrementally and then falls back to a
+    one-shot solver; the two may return different (equally valid) witnesses. Versions before
+    the try was counted in Z3 resource units (INCREMENTAL_TRY) measured it in milliseconds
+    (INCREMENTAL_TRY_MS), so which one answered depended on the machine's load. An unlimited
+    try removes the choice on both kinds of version."""
     import importlib
 
     for name in ("netcheck.solve.engine", "netcheck.solve.solver"):
@@ -158,6 +160,8 @@ def _without_timing_fallback() -> None:
             continue
         if hasattr(module, "INCREMENTAL_TRY_MS"):
             module.INCREMENTAL_TRY_MS = 10**6  # type: ignore[attr-defined]
+        if hasattr(module, "INCREMENTAL_TRY"):
+            module.INCREMENTAL_TRY = 0  # type: ignore[attr-defined]  # 0: no unit limit
 
 
 def _run_isolated(args: list[str], target: Path) -> int:
@@ -167,7 +171,7 @@ def _run_isolated(args: list[str], target: Path) -> int:
         code = 0
         try:
             target.write_text(f"$ netcheck {' '.join(args)}\n" + run(args))
-        except BaseException:  # noqa: BLE001 - the parent reports a missing file
+        except BaseException:  # any failure: the parent reports the missing file
             code = 1
         os._exit(code)
     return pid

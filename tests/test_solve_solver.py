@@ -11,7 +11,7 @@ import z3
 from netcheck.compile.packet import fresh
 from netcheck.compile.steps import Step
 from netcheck.errors import NetcheckError, SolverGaveUp
-from netcheck.solve.solver import INCREMENTAL_TRY_MS, Deadline, Solver, smt2_script
+from netcheck.solve.solver import INCREMENTAL_TRY, Deadline, Solver, smt2_script
 
 
 def solver(timeout_ms: int = 10000, **kw: object) -> Solver:
@@ -22,10 +22,10 @@ def step(label: str, guard: z3.BoolRef, p: object, kind: str = "route-table") ->
     return Step(label.split(":")[0], kind, label, label, guard, p)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("try_ms", [None, INCREMENTAL_TRY_MS])
-def test_scope_retracts_its_assertions(try_ms):
+@pytest.mark.parametrize("try_units", [None, INCREMENTAL_TRY])
+def test_scope_retracts_its_assertions(try_units):
     p = fresh("t")
-    s = solver(try_ms=try_ms)
+    s = solver(try_units=try_units)
     s.add(p.dst_port == 22)
     assert s.check()
     with s.scope():
@@ -58,7 +58,7 @@ def test_an_expired_deadline_gives_up_with_its_message():
 
 def test_the_deadline_is_shared_and_counts_checks():
     d = Deadline(60000)
-    a, b = Solver(d), Solver(d, try_ms=INCREMENTAL_TRY_MS)
+    a, b = Solver(d), Solver(d, try_units=INCREMENTAL_TRY)
     assert a.check() and b.check()
     assert d.checks == 2
     assert 0 < d.remaining_ms() <= 60000
@@ -94,7 +94,7 @@ def test_possible_needs_no_deadline_and_only_refutes_unsat():
 
 def test_first_unsat_and_core_name_the_steps():
     p = fresh("t")
-    s = solver(try_ms=INCREMENTAL_TRY_MS)
+    s = solver(try_units=INCREMENTAL_TRY)
     steps = (
         step("rtb-1:route", p.dst_ip == 10, p),
         step("acl-1:ingress", p.dst_port == 22, p, "network-acl"),

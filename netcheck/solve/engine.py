@@ -40,7 +40,7 @@ from netcheck.model.resolve import Destination, Header, Source
 from netcheck.solve import witness
 from netcheck.solve.blame import blame, blocker_for_step, filter_blockers, last_rule, no_path
 from netcheck.solve.results import BlockerValue, Outcome, Verdict
-from netcheck.solve.solver import INCREMENTAL_TRY_MS, Deadline, Solver, smt2_script
+from netcheck.solve.solver import INCREMENTAL_TRY, Deadline, Solver, smt2_script
 
 __all__ = ["Request", "SolverGaveUp", "run"]
 
@@ -70,7 +70,7 @@ class Engine:
         self.req = req
         self.net = req.network
         deadline = Deadline(req.timeout_ms, timeout_text=f"timeout after {req.timeout_ms} ms")
-        self.solver = Solver(deadline, try_ms=INCREMENTAL_TRY_MS)
+        self.solver = Solver(deadline, try_units=INCREMENTAL_TRY)
         self.out = Outcome(Verdict.UNREACHABLE)
         self.unknowns: list[tuple[str, str]] = []
         self.smt2: list[tuple[str, list[z3.BoolRef]]] = []

@@ -32,10 +32,15 @@ import z3
 from netcheck.compile.steps import Step
 from netcheck.errors import SolverGaveUp
 
-__all__ = ["INCREMENTAL_TRY_MS", "Deadline", "Solver", "SolverGaveUp", "smt2_script"]
+__all__ = ["INCREMENTAL_TRY", "Deadline", "Solver", "SolverGaveUp", "smt2_script"]
 
-# How long the incremental solver may try a check before a one-shot solver takes over.
-INCREMENTAL_TRY_MS = 50
+# How much work the incremental solver may spend on a check before a one-shot solver takes
+# over, in Z3 resource units (`rlimit`): about 50 ms on the benchmark machine. A unit count,
+# not a time, so which solver answers — and with it which witness a user sees — does not
+# depend on how busy the machine is.
+INCREMENTAL_TRY = 60_000
+# Z3's reason when a check ran out of its resource units (not of time).
+_OUT_OF_UNITS = "max. resource limit exceeded"
 
 
 class Deadline:
@@ -93,19 +98,19 @@ class _Scope:
 class Solver:
     """A Z3 assertion stack with a deadline.
 
-    `try_ms`: a check first runs on the incremental stack for at most this long; if that does
-    not settle it, a fresh one-shot QF_BV solver gets the rest of the budget (Z3's
-    bit-blasting tactic is much faster than its incremental core on large address sets).
-    None: every check runs on the stack with the whole remaining budget.
+    `try_units`: a check first runs on the incremental stack for at most this many Z3
+    resource units; if that does not settle it, a fresh one-shot QF_BV solver gets the rest of
+    the time budget (Z3's bit-blasting tactic is much faster than its incremental core on
+    large address sets). None: every check runs on the stack with the whole remaining budget.
     Without a deadline only `possible` may be used (checks that never give up).
     """
 
-    def __init__(self, deadline: Deadline | None = None, *, try_ms: int | None = None) -> None:
+    def __init__(self, deadline: Deadline | None = None, *, try_units: int | None = None) -> None:
         self._s = z3.Solver()
         self.deadline = deadline
-        self.try_ms = try_ms
-        # The model of the last sat check (with `try_ms`: kept, as it may come from the
-        # one-shot solver); without `try_ms` it is read from the stack when asked for.
+        self.try_units = try_units
+        # The model of the last sat check (with `try_units`: kept, as it may come from the
+        # one-shot solver); without `try_units` it is read from the stack when asked for.
         self._model: z3.ModelRef | None = None
         self._sat = False
         # first_unsat results per prefix of steps (by identity), valid until `forget`.
@@ -153,18 +158,21 @@ class Solver:
         assert deadline is not None, "a solver without a deadline only answers `possible`"
         remaining = deadline.budget_ms()
         deadline.checks += 1
-        if self.try_ms is None:
-            self._s.set("timeout", remaining)
+        self._s.set("timeout", remaining)
+        if self.try_units is None:
             r = self._s.check()
             if r == z3.unknown:
                 raise deadline.gave_up(self._s.reason_unknown())
             self._sat = bool(r == z3.sat)
             return self._sat
-        self._s.set("timeout", min(remaining, self.try_ms))
+        self._s.set("rlimit", self.try_units)
         r = self._s.check()
+        self._s.set("rlimit", 0)
         if r != z3.unknown:
             self._model = self._s.model() if r == z3.sat else None
             return bool(r == z3.sat)
+        if self._s.reason_unknown() != _OUT_OF_UNITS:
+            raise deadline.gave_up(self._s.reason_unknown())
         one = z3.SolverFor("QF_BV")
         one.set("timeout", deadline.budget_ms())
         one.add(self._s.assertions())
@@ -189,7 +197,7 @@ class Solver:
 
     def model(self) -> z3.ModelRef:
         """The model of the last satisfiable `check` (ask before the assertions change)."""
-        if self.try_ms is None:
+        if self.try_units is None:
             assert self._sat
             return self._s.model()
         assert self._model is not None
@@ -226,8 +234,12 @@ class Solver:
         with self.scope():
             for lit, st in zip(lits, steps, strict=True):
                 self._s.add(z3.Implies(lit, st.formula()))
-            self._s.set("timeout", max(1, min(INCREMENTAL_TRY_MS * 4, deadline.remaining_ms())))
-            if self._s.check(*lits) != z3.unsat:
+            # A bounded effort (units, not time: the same core on a busy machine).
+            self._s.set("timeout", max(1, deadline.remaining_ms()))
+            self._s.set("rlimit", INCREMENTAL_TRY * 4)
+            found = self._s.check(*lits)
+            self._s.set("rlimit", 0)
+            if found != z3.unsat:
                 return ()
             core = {str(c) for c in self._s.unsat_core()}
             return tuple(st.label for lit, st in zip(lits, steps, strict=True) if str(lit) in core)
