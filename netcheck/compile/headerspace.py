@@ -102,16 +102,31 @@ def empty_reach(packet: SymPacket) -> Reach:
     return Reach(packet, z3.BoolVal(False))
 
 
-def diff_reach(new: Reach, old: Reach) -> Reach:
-    """Packets that get through in `new` but not in `old` (both built on the same packet)."""
+def diff_reach(new: Reach, old: Reach, old_label: str = "the other snapshot") -> Reach:
+    """Packets that get through in `new` but not in `old` (both built on the same packet).
+
+    Whether a packet changed is unknown where its fate is unknown on either side: in `new`
+    for a packet `old` does not let through, in `old` (`old_label` names it in the reason)
+    for a packet `new` lets through or may let through. Those are the diff's unknowns."""
     assert new.packet is old.packet
     gone = z3.Not(z3.And(old.universe, old.goal()))
-    return Reach(
-        new.packet,
-        new.universe,
-        [*new.defs, *old.defs],
-        [Branch(b.origin, b.nat_ports, z3.And(b.goal, gone), b.unknowns) for b in new.branches],
+    maybe_new = z3.Or(new.goal(), new.unknown())
+    old_unknowns = tuple(
+        (z3.And(old.universe, cond, maybe_new), f"in {old_label}: {why}")
+        for b in old.branches
+        for cond, why in b.unknowns
     )
+    branches = [
+        Branch(
+            b.origin,
+            b.nat_ports,
+            z3.And(b.goal, gone),
+            tuple((z3.And(cond, gone), why) for cond, why in b.unknowns)
+            + (old_unknowns if i == 0 else ()),
+        )
+        for i, b in enumerate(new.branches)
+    ]
+    return Reach(new.packet, new.universe, [*new.defs, *old.defs], branches)
 
 
 def box_formula(p: SymPacket, box: dict[str, tuple[int, int]]) -> z3.BoolRef:

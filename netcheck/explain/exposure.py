@@ -82,7 +82,10 @@ class Exposure(_Frozen):
         return {
             "resources": len(self.resources),
             "reachable": sum(r.reachable for r in self.resources),
-            "not_reachable": sum(not r.reachable for r in self.resources),
+            # Proven: nothing gets through (a resource whose answer is unknown is not here).
+            "not_reachable": sum(
+                not r.reachable and r.status == "complete" for r in self.resources
+            ),
             "unknown": sum(r.status != "complete" for r in self.resources),
             "services": dict(sorted(services.items(), key=lambda kv: (-kv[1], kv[0]))),
         }

@@ -119,7 +119,8 @@ class ReachableSet(_Frozen):
     """Every packet of a query that gets through, as boxes (the union is exact). `status`
     `complete`, or `unknown` with `reason` (solver limit, unsupported component, or an
     internal disagreement with the walker). `unknown_paths`: some packets end on a component
-    that is not modelled — they are not in the boxes, and may or may not get through."""
+    that is not modelled — they are not in the boxes, and may or may not get through (the
+    status is then `unknown`: the boxes are a part of the set, not all of it)."""
 
     src: str
     dst: str
@@ -273,7 +274,9 @@ def build_set(
     """The typed result (`clips`: per header field the values the query allows, e.g.
     `{"src_ip": [(lo, hi)], "dst_port": [(443, 443)]}`); a witness the walker does not
     confirm makes the status `unknown` with reason "internal disagreement … (bug)" (the box
-    is kept so the bug can be seen)."""
+    is kept so the bug can be seen). Packets of the query that end where the model cannot
+    follow them (`unknown_paths`) make the status `unknown` too: the boxes are still packets
+    that get through, but whether those others do is not known, so the set is not complete."""
     boxes: list[PacketBox] = []
     problems: list[str] = []
     for b in outcome.boxes:
@@ -287,6 +290,11 @@ def build_set(
         reason = (
             "internal disagreement between the solver and the concrete walker (bug): "
             + (problems[0])
+        )
+    elif status == "complete" and outcome.unknown_reasons:
+        status = "unknown"
+        reason = (
+            f"some packets end where the model cannot follow them: {outcome.unknown_reasons[0]}"
         )
     return ReachableSet(
         src=src,

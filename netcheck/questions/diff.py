@@ -142,7 +142,11 @@ def _one_pair(old: Network, new: Network, src: str, dst: str, timeout_ms: int) -
             sides.append([])
             continue
         try:
-            gained = diff_reach(_reach(a_net, a_src, a_dst, p), _reach(b_net, b_src, b_dst, p))
+            gained = diff_reach(
+                _reach(a_net, a_src, a_dst, p),
+                _reach(b_net, b_src, b_dst, p),
+                f"the {label} snapshot",
+            )
         except (MissingResource, TooManyChoices) as e:
             status, reason = "unknown", str(e)
             sides.append([])

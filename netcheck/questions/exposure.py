@@ -368,6 +368,15 @@ class _Decomposed:
             ]
         return intersect_sets(paths, self.group_boxes[groups], self.src_ok)
 
+    def uncertain(self, rep: NetworkInterface) -> bool:
+        """Do some packets of `rep`'s placement end where the model cannot follow them? The
+        placement's paths are solved with the groups opened, so such packets may be ones the
+        groups stop anyway: the interface is then solved on its own (with its groups), which
+        tells exactly whether a packet the groups let in has an unknown fate."""
+        self.outcome(rep)
+        _first, paths = self.by_placement[self.key(rep)]
+        return bool(paths.unknown_reasons)
+
     def reason(self, rep: NetworkInterface) -> str:
         """Why nothing gets through: the subnet's paths (once per placement), else the
         security groups."""
@@ -438,7 +447,7 @@ def exposure(
         if fast and not rep.public_ips and rep.owner_kind is not InterfaceOwnerKind.NAT_GATEWAY:
             # Only a public IP brings an internet packet to an interface (forwarding.md).
             outcome, reason_hint = SetOutcome(), NO_PUBLIC_IP
-        elif split is not None and split.applies(rep):
+        elif split is not None and split.applies(rep) and not split.uncertain(rep):
             outcome = split.outcome(rep)
             reason_hint = None if outcome.boxes else split.reason(rep)
             solved += 1

@@ -86,6 +86,9 @@ def render_exposure(ex: Exposure, console: Console) -> None:
     for r in ex.resources:
         name = f" ({r.name})" if r.name else ""
         head = f"{r.id}{name} [{r.kind}] {', '.join(r.interfaces)}"
+        if not r.reachable and r.status != "complete":
+            console.print(f"[yellow]{head}: unknown — {r.reason}[/]", markup=True)
+            continue
         if not r.reachable:
             console.print(f"[dim]{head}: not reachable — {r.reason}[/]", markup=True)
             continue
