@@ -34,6 +34,7 @@ from netcheck.model.resolve import (
 )
 from netcheck.policy import Answerer, CheckResult, Rule, Suppression
 from netcheck.policy import check as check_rules
+from netcheck.questions.options import check_options, model_options, suggest_keywords
 from netcheck.report.smt2 import write_smt2
 from netcheck.solve.engine import Request, run
 
@@ -70,6 +71,7 @@ class Snapshot:
         """The network's derived index (built on first use; this snapshot keeps it)."""
         return index_for(self.network)
 
+    @suggest_keywords
     def query(
         self,
         src: str,
@@ -87,7 +89,8 @@ class Snapshot:
         """Can `src` reach `dst`? TCP/UDP queries are connections (the reply must come back)
         unless `one_way`. `all_blockers`: every setting that would have to change, not only
         the first per path. `emit_smt2`: a folder for one SMT-LIB 2 file per candidate path.
-        Raises `QueryError` for unknown endpoints or bad ports."""
+        Raises `QueryError` for unknown endpoints or bad ports, `TypeError` (with the close
+        matches) for an unknown keyword."""
         proto = parse_protocol(protocol)
         dports = parse_ports(port, "port")
         sports = parse_ports(src_port, "source port")
@@ -120,15 +123,19 @@ class Snapshot:
     def reachable_set(self, src: str, dst: str, **options: Any) -> ReachableSet:
         """Every packet from `src` that gets through to `dst`, as exact boxes with a witness
         each (see `netcheck.questions.reachable_set` for the options)."""
-        from netcheck.questions import reachable_set
+        from netcheck.questions import ReachableSetParams, reachable_set
 
+        known = model_options(ReachableSetParams)
+        check_options("Snapshot.reachable_set", options, known)
         return reachable_set(self, src, dst, **options)
 
     def exposure(self, origin: str = "internet", **options: Any) -> Exposure:
         """What every interface-bearing resource exposes to `origin` (see
         `netcheck.questions.exposure` for the options)."""
-        from netcheck.questions import exposure
+        from netcheck.questions import ExposureParams, exposure
 
+        known = model_options(ExposureParams, include=("progress",))
+        check_options("Snapshot.exposure", options, known)
         return exposure(self, origin, **options)
 
     def with_network(self, network: Network) -> Snapshot:
@@ -137,6 +144,7 @@ class Snapshot:
         return Snapshot(network)
 
 
+@suggest_keywords
 def load(
     path: str | Path | Mapping[str, Any],
     *,
@@ -152,6 +160,7 @@ def load(
     return Snapshot(result.network, result.diagnostics)
 
 
+@suggest_keywords
 def check(
     net: Answerer | Network | str | Path,
     rules: Sequence[Rule] | None = None,

@@ -156,3 +156,88 @@ def test_private_outside_source_needs_onprem_ranges():
     with pytest.raises(QueryError):
         resolve_sources(net, "10.99.0.5")
     assert [s.origin.interface_id for s in resolve_sources(net, "10.0.1.0/24")] == ["eni-web"]
+
+
+# A misspelt keyword must not change the question (issue #9, section 6): on the base commit
+# `exposure(orign=…)` answered for the internet and `reachable_set(…, prot="udp")` for every
+# protocol. Each raises TypeError naming the option and the close matches, before any solving.
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda s: s.exposure(orign="198.51.100.0/24"),
+            "Snapshot.exposure() got an unexpected keyword argument 'orign' "
+            "(did you mean 'origin'?)",
+        ),
+        (
+            lambda s: s.reachable_set("internet", "web", prot="udp"),
+            "Snapshot.reachable_set() got an unexpected keyword argument 'prot' "
+            "(did you mean 'port' or 'protocol'?)",
+        ),
+        (
+            lambda s: s.query("internet", "web", prot="udp"),
+            "Snapshot.query() got an unexpected keyword argument 'prot' "
+            "(did you mean 'port' or 'protocol'?)",
+        ),
+        (
+            lambda s: s.query("internet", "web", protocol="tcp", one_wya=True),
+            "(did you mean 'one_way'?)",
+        ),
+        (
+            lambda s: s.exposure(timeout=5),
+            "got an unexpected keyword argument 'timeout' (did you mean 'timeout_ms'?)",
+        ),
+        (
+            lambda s: s.exposure(colour="red"),
+            "'colour' (options: group_interfaces, origin, progress, timeout_ms)",
+        ),
+    ],
+)
+def test_unknown_keyword_raises_type_error_with_close_matches(call, message):
+    with pytest.raises(TypeError) as info:
+        call(snapshot())
+    assert message in str(info.value)
+
+
+def test_unknown_keyword_in_the_question_functions_and_check():
+    import netcheck
+    from netcheck.questions import diff, exposure, reachable_set
+
+    snap = snapshot()
+    with pytest.raises(TypeError, match=r"^exposure\(\) .*'orign' \(did you mean 'origin'\?\)"):
+        exposure(snap, orign="198.51.100.0/24")
+    with pytest.raises(TypeError, match=r"^reachable_set\(\) .*'one_wya'"):
+        reachable_set(snap, "internet", "web", one_wya=True)
+    with pytest.raises(TypeError, match=r"^diff\(\) .*'dts' \(did you mean 'dst'\?\)"):
+        diff(snap, snap, dts="web")
+    with pytest.raises(TypeError, match=r"^diff\(\) .*'sorce'"):
+        netcheck.diff(snap, snap, sorce="web")
+    with pytest.raises(TypeError, match=r"^check\(\) .*'selct' \(did you mean 'select'\?\)"):
+        netcheck.check(snap, selct=["NC-*"])
+    with pytest.raises(TypeError, match=r"^load\(\) .*'strct' \(did you mean 'strict'\?\)"):
+        netcheck.load("fixtures/three-tier", strct=True)
+    # Two at once: both named.
+    with pytest.raises(TypeError, match=r"'orign'.*; .*'tmeout_ms'"):
+        snap.exposure(orign="x", tmeout_ms=1)
+
+
+def test_parameter_models_forbid_unknown_fields():
+    from pydantic import ValidationError
+
+    from netcheck.questions import DiffParams, ExposureParams, ReachableSetParams
+
+    for make in (
+        lambda: ReachableSetParams(src="a", dst="b", prot="udp"),
+        lambda: ExposureParams(orign="x"),
+        lambda: DiffParams(dts="x"),
+    ):
+        with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+            make()
+
+
+def test_known_keywords_still_answer():
+    snap = snapshot()
+    answer = snap.query("internet", "web", protocol="tcp", port=443, one_way=False)
+    assert answer.verdict is Verdict.REACHABLE
+    rs = snap.reachable_set("internet", "web", protocol="tcp", port=443, timeout_ms=60000)
+    assert rs.boxes

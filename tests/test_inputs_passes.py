@@ -90,6 +90,7 @@ def test_passes_run_defaulting_first_then_checks():
         "classify_endpoint_routes",
         "link_instance_interfaces",
         "find_duplicates",
+        "check_nacl_entries",
         "check_references",
     ]
 

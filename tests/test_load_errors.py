@@ -384,3 +384,258 @@ def test_near_miss_reference_suggests_the_id(tmp_path):
     d = find(result.diagnostics, Severity.WARNING, "$.RouteTables[1].Associations[0].SubnetId")
     assert d.message.startswith("associated subnet subnet-0a3 is not in the snapshot (did you mean")
     assert "subnet-0a1" in d.message
+
+
+# Network ACL entries AWS could not have printed (issue #9, section 6). On the base commit the
+# sample's verdict for internet -> web tcp/443 flipped with the order of its two ingress
+# entries numbered 100 (reachable as written, unreachable when swapped).
+NACL_SAMPLE = DATA / "bad" / "nacl-duplicate-rule.json"
+WEB_ACL = "acl-0web"
+
+
+def nacl_doc() -> dict:
+    return json.loads(NACL_SAMPLE.read_text())
+
+
+def entries(doc: dict) -> list[dict]:
+    return doc["NetworkAcls"][0]["Entries"]
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_duplicate_nacl_rule_number_is_an_error_in_either_order(tmp_path, swap):
+    doc = nacl_doc()
+    if swap:
+        entries(doc)[2], entries(doc)[3] = entries(doc)[3], entries(doc)[2]
+    path = write(tmp_path, doc)
+    (d,) = [d for d in errors_of(path) if d.severity is Severity.ERROR]
+    assert (d.file, d.path, d.resource_id) == (str(path), "$.NetworkAcls[0].Entries[3]", WEB_ACL)
+    assert d.message.startswith("duplicate rule number 100 (ingress) in acl-0web: also at ")
+    assert f"{path} $.NetworkAcls[0].Entries[2]" in d.message
+
+
+def test_same_rule_number_in_both_directions_is_fine(tmp_path):
+    doc = nacl_doc()
+    del entries(doc)[3]  # leaves 100 egress and 100 ingress
+    net = load_snapshot(write(tmp_path, doc)).network
+    assert len(net.network_acl(WEB_ACL).entries) == 4
+
+
+@pytest.mark.parametrize(
+    ("index", "change", "needle"),
+    [
+        (3, {"RuleAction": "allow"}, "rule 32767 is AWS's final rule (*)"),
+        (1, {"RuleAction": "allow"}, "this egress entry is allow all protocols 0.0.0.0/0"),
+        (3, {"Protocol": "6", "PortRange": {"From": 1, "To": 65535}}, "protocol 6"),
+        (3, {"CidrBlock": "10.0.0.0/8"}, "deny all protocols 0.0.0.0/0"),
+        (3, {"RuleNumber": 32768}, "deny all protocols ::/0"),
+    ],
+)
+def test_star_rule_that_is_not_aws_s_own_is_an_error(tmp_path, index, change, needle):
+    doc = nacl_doc()
+    del entries(doc)[3]
+    entries(doc)[index].update(change)
+    path = write(tmp_path, doc)
+    (d,) = [d for d in errors_of(path) if d.severity is Severity.ERROR]
+    assert (d.path, d.resource_id) == (f"$.NetworkAcls[0].Entries[{index}]", WEB_ACL)
+    assert needle in d.message
+
+
+def test_ipv6_star_rule_32768_is_accepted(tmp_path):
+    doc = nacl_doc()
+    del entries(doc)[3]
+    star6 = {"Ipv6CidrBlock": "::/0", "Egress": False, "Protocol": "-1", "RuleAction": "deny"}
+    entries(doc).append({**star6, "RuleNumber": 32768})
+    net = load_snapshot(write(tmp_path, doc)).network
+    assert len(net.network_acl(WEB_ACL).entries) == 5
+
+
+@pytest.mark.parametrize("number", [0, -5, 32769, 65535, 100000])
+def test_user_rule_outside_1_to_32766_is_an_error(tmp_path, number):
+    doc = nacl_doc()
+    entries(doc)[3]["RuleNumber"] = number
+    path = write(tmp_path, doc)
+    (d,) = [d for d in errors_of(path) if d.severity is Severity.ERROR]
+    assert (d.path, d.resource_id) == ("$.NetworkAcls[0].Entries[3]", WEB_ACL)
+    assert f"rule number {number} (ingress) is out of range" in d.message
+    assert "1-32766" in d.message
+
+
+def _native_with_entries(tmp_path: Path, mutate) -> Path:
+    """netcheck JSON of the sample (its duplicate removed), then `mutate`d."""
+    from netcheck.inputs import dumps_network
+
+    doc = nacl_doc()
+    del entries(doc)[3]
+    native = json.loads(dumps_network(load_snapshot(write(tmp_path, doc, "aws.json")).network))
+    mutate(native["network_acls"][0]["entries"])
+    return write(tmp_path, native, "net.json")
+
+
+def test_netcheck_json_nacl_entries_are_checked_the_same_way(tmp_path):
+    def mutate(items: list[dict]) -> None:
+        items.append({**items[-1], "provenance": None})  # a second ingress 32767
+        items[0]["rule_number"] = 40000
+
+    path = _native_with_entries(tmp_path, mutate)
+    diags = [d for d in errors_of(path) if d.severity is Severity.ERROR]
+    by_path = {d.path: d for d in diags}
+    assert set(by_path) == {"$.network_acls[0].entries[0]", "$.network_acls[0].entries[4]"}
+    assert all(d.file == str(path) and d.resource_id == WEB_ACL for d in diags)
+    assert "out of range" in by_path["$.network_acls[0].entries[0]"].message
+    dup = by_path["$.network_acls[0].entries[4]"].message
+    assert dup.startswith("duplicate rule number 32767 (ingress)")
+    assert "also at $.network_acls[0].entries[3]" in dup  # one-file format: no file name
+
+
+def test_netcheck_json_star_rule_allow_is_an_error(tmp_path):
+    def mutate(items: list[dict]) -> None:
+        items[-1]["action"] = "allow"
+
+    path = _native_with_entries(tmp_path, mutate)
+    (d,) = [d for d in errors_of(path) if d.severity is Severity.ERROR]
+    assert d.path == "$.network_acls[0].entries[3]" and "final rule (*)" in d.message
+
+
+def test_cli_query_on_a_snapshot_with_duplicate_nacl_rules_exits_2():
+    from typer.testing import CliRunner
+
+    from netcheck.cli import app
+
+    argv = ["query", str(NACL_SAMPLE), "--from", "internet", "--to", "web"]
+    r = CliRunner().invoke(app, [*argv, "--protocol", "tcp", "--port", "443"])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert (
+        f"error: {NACL_SAMPLE} $.NetworkAcls[0].Entries[3] [acl-0web]: duplicate rule number "
+        "100 (ingress)" in r.stderr
+    )
+
+
+# A 5,000-digit integer: Python's json module refuses integers of more than 4,300 digits with a
+# ValueError that names no place; on the base commit that surfaced as "internal error".
+HUGE = "7" * 5000
+
+
+def test_huge_integer_in_a_file_names_file_and_path(tmp_path):
+    text = json.dumps(nacl_doc()).replace('"RuleNumber": 32767', f'"RuleNumber": {HUGE}', 1)
+    path = write(tmp_path, text)
+    (d,) = errors_of(path)
+    assert (d.severity, d.file, d.path) == (
+        Severity.ERROR,
+        str(path),
+        "$.NetworkAcls[0].Entries[1].RuleNumber",
+    )
+    assert "integer of 5000 digits" in d.message and len(d.message) < 200
+
+
+def test_huge_negative_integers_anywhere_are_each_reported(tmp_path):
+    doc = nacl_doc()
+    doc["Vpcs"][0]["Colour"] = 0
+    doc["NetworkAcls"][0]["Entries"][2]["PortRange"]["To"] = 1
+    text = json.dumps(doc).replace('"Colour": 0', f'"Colour": -{HUGE}')
+    text = text.replace('"To": 1}', f'"To": {HUGE}}}')
+    paths = {d.path for d in errors_of(write(tmp_path, text, "Vpcs.json"))}
+    assert paths == {"$.Vpcs[0].Colour", "$.NetworkAcls[0].Entries[2].PortRange.To"}
+
+
+def test_huge_integer_in_netcheck_json_file(tmp_path):
+    from netcheck.inputs import dumps_network
+
+    text = dumps_network(load_snapshot(KITCHEN_SINK).network)
+    text = text.replace('"rule_number": 100', f'"rule_number": {HUGE}', 1)
+    (d,) = errors_of(write(tmp_path, text))
+    assert d.path.startswith("$.network_acls[") and d.path.endswith("].rule_number")
+
+
+def test_huge_integer_in_a_document_in_memory():
+    from netcheck.inputs import dumps_network
+
+    # A reader that checks the value (an integer field) says it is too large ...
+    doc = nacl_doc()
+    entries(doc)[2]["RuleNumber"] = 10**5000
+    diags = errors_of(doc)
+    d = find(diags, Severity.ERROR, "$.NetworkAcls[0].Entries[2].RuleNumber")
+    assert d.file == "<memory>" and "too large" in d.message
+    # ... one that would print it (an address) is caught and the value located ...
+    doc = nacl_doc()
+    doc["NetworkInterfaces"][0]["PrivateIpAddresses"][0]["PrivateIpAddress"] = -(10**5000)
+    d = find(
+        errors_of(doc),
+        Severity.ERROR,
+        "$.NetworkInterfaces[0].PrivateIpAddresses[0].PrivateIpAddress",
+    )
+    assert "integer of 5001 digits" in d.message or "integer of 5000 digits" in d.message
+    # ... and netcheck JSON in memory is located too.
+    native = json.loads(dumps_network(load_snapshot(KITCHEN_SINK).network))
+    native["vpcs"][0]["colour"] = 10**5000
+    d = find(errors_of(native), Severity.ERROR, "$.vpcs[0].colour")
+    assert d.file == "<memory>" and "digits" in d.message
+
+
+def test_cli_huge_integer_exits_2_without_internal_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from netcheck.cli import app
+
+    path = write(tmp_path, json.dumps(nacl_doc()).replace("32767", HUGE, 1))
+    r = CliRunner().invoke(app, ["query", str(path), "--from", "internet", "--to", "web"])
+    assert r.exit_code == 2, r.output
+    assert "internal error" not in r.output and "Traceback" not in r.output
+    assert f"error: {path} $.NetworkAcls[0].Entries[1]" in r.stderr
+
+
+# Numbers AWS prints as JSON numbers are not read from strings (nor booleans from strings,
+# nor protocols from numbers): one rule, stated in the message.
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        (
+            lambda d: entries(d)[2].update(RuleNumber="100"),
+            "$.NetworkAcls[0].Entries[2].RuleNumber",
+        ),
+        (
+            lambda d: entries(d)[2]["PortRange"].update(From="443"),
+            "$.NetworkAcls[0].Entries[2].PortRange.From",
+        ),
+        (
+            lambda d: d["SecurityGroups"][0]["IpPermissions"][0].update(FromPort="443"),
+            "$.SecurityGroups[0].IpPermissions[0].FromPort",
+        ),
+        (lambda d: entries(d)[2].update(Egress="false"), "$.NetworkAcls[0].Entries[2].Egress"),
+        (lambda d: entries(d)[2].update(Protocol=6), "$.NetworkAcls[0].Entries[2].Protocol"),
+    ],
+)
+def test_values_are_read_with_the_json_type_aws_prints(tmp_path, mutate, path):
+    from netcheck.inputs.values import TYPE_RULE
+
+    doc = nacl_doc()
+    del entries(doc)[3]
+    mutate(doc)
+    file = write(tmp_path, doc)
+    d = find(errors_of(file), Severity.ERROR, path)
+    assert (d.file, d.resource_id) == (
+        str(file),
+        doc[path.split(".")[1].split("[")[0]][0].get(
+            "NetworkAclId", doc["SecurityGroups"][0]["GroupId"]
+        ),
+    )
+    assert TYPE_RULE in d.message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "found"),
+    [
+        ("rule_number", "100", "got a string ('100')"),
+        ("rule_number", True, "got a boolean"),
+        ("rule_number", 100.0, "got a number"),
+        ("protocol", "6", "got a string ('6')"),
+    ],
+)
+def test_netcheck_json_values_are_not_converted(tmp_path, field, value, found):
+    def mutate(items: list[dict]) -> None:
+        items[0][field] = value
+
+    path = _native_with_entries(tmp_path, mutate)
+    d = find(errors_of(path), Severity.ERROR, f"$.network_acls[0].entries[0].{field}")
+    assert d.resource_id == WEB_ACL
+    assert found in d.message and "never converted" in d.message

@@ -378,3 +378,98 @@ def test_network_notes_hold_analysis_relevant_notes_only():
     assert any("nat-0adel left out" in n for n in net.notes)
     assert any("eni-0anat" in n and "synthesized" in n for n in net.notes)
     assert not any("not modelled" in n for n in net.notes)
+
+
+# Entries of a snapshot folder that are not regular files or folders: each skipped with a
+# warning naming it (never silently; a FIFO is never opened, so loading never waits on one).
+def _warnings(result) -> dict[str, str]:
+    return {d.file: d.message for d in result.diagnostics if d.severity is Severity.WARNING}
+
+
+def test_special_entries_in_a_snapshot_folder_are_skipped_with_a_warning(tmp_path):
+    import os
+
+    split_into_folder(kitchen(), tmp_path / "snap")
+    snap = tmp_path / "snap"
+    os.mkfifo(snap / "Extra.json")  # opening it would block until a writer comes
+    (snap / "loop-a.json").symlink_to("loop-b.json")
+    (snap / "loop-b.json").symlink_to("loop-a.json")
+    (snap / "again").symlink_to(".")
+    (snap / "gone.json").symlink_to("nowhere.json")
+    (snap / "null.json").symlink_to(os.devnull)
+    (tmp_path / "elsewhere").mkdir()
+    (snap / "other").symlink_to(tmp_path / "elsewhere")
+    (snap / "Vpcs-link.json").symlink_to(snap / "Vpcs.json")  # a link to a file is read
+    result = load_snapshot(snap)
+    warned = _warnings(result)
+    assert set(warned) == {
+        str(snap / name)
+        for name in (
+            "Extra.json",
+            "loop-a.json",
+            "loop-b.json",
+            "again",
+            "gone.json",
+            "null.json",
+            "other",
+        )
+    }
+    assert warned[str(snap / "Extra.json")] == "skipped: a FIFO (named pipe), not a regular file"
+    assert warned[str(snap / "loop-a.json")].startswith(
+        "symbolic link loop (loop-a.json -> loop-b.json)"
+    )
+    assert warned[str(snap / "again")].startswith("symbolic link loop (again -> .")
+    assert warned[str(snap / "gone.json")].startswith("broken symbolic link")
+    assert "a character device" in warned[str(snap / "null.json")]
+    assert "not followed" in warned[str(snap / "other")]
+    # The link to Vpcs.json was read: its VPCs are the same ids, so a duplicate-free copy note.
+    assert any(
+        d.file == str(snap / "Vpcs.json") or d.file == str(snap / "Vpcs-link.json")
+        for d in result.diagnostics
+        if d.severity is Severity.NOTE and "listed again, identical" in d.message
+    )
+    assert result.network.vpc(VPC_A) is not None
+    # --strict turns each into an error.
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(snap, strict=True)
+    assert {d.file for d in info.value.diagnostics if d.severity is Severity.ERROR} == set(warned)
+
+
+def test_a_fifo_given_as_the_snapshot_is_an_error_not_a_hang(tmp_path):
+    import os
+
+    fifo = tmp_path / "snap.json"
+    os.mkfifo(fifo)
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(fifo)
+    (d,) = info.value.diagnostics
+    assert d.file == str(fifo) and "a FIFO (named pipe), not a file or folder" in d.message
+
+
+def test_a_broken_symbolic_link_given_as_the_snapshot(tmp_path):
+    (tmp_path / "snap").symlink_to(tmp_path / "missing")
+    with pytest.raises(SnapshotError) as info:
+        load_snapshot(tmp_path / "snap")
+    (d,) = info.value.diagnostics
+    assert "symbolic link" in d.message
+
+
+def test_cli_query_names_skipped_entries_and_still_answers(tmp_path):
+    import os
+
+    from typer.testing import CliRunner
+
+    from netcheck.cli import app
+
+    doc = json.loads((DATA / "bad" / "nacl-duplicate-rule.json").read_text())
+    del doc["NetworkAcls"][0]["Entries"][3]  # the duplicate: the rest is a usable snapshot
+    (tmp_path / "snap").mkdir()
+    (tmp_path / "snap" / "web.json").write_text(json.dumps(doc))
+    os.mkfifo(tmp_path / "snap" / "pipe.json")
+    argv = ["query", str(tmp_path / "snap"), "--from", "internet", "--to", "web"]
+    r = CliRunner().invoke(app, [*argv, "--protocol", "tcp", "--port", "443"])
+    assert r.exit_code == 0, r.output
+    assert f"warning: {tmp_path / 'snap' / 'pipe.json'} $: skipped: a FIFO" in r.stderr
+    r = CliRunner().invoke(app, [*argv, "--strict"])
+    assert r.exit_code == 2, r.output
+    assert f"error: {tmp_path / 'snap' / 'pipe.json'} $: skipped: a FIFO" in r.stderr

@@ -8,7 +8,7 @@ from netcheck.errors import Severity
 from netcheck.inputs.aws.interfaces import owner_of
 from netcheck.inputs.diagnostics import Collector, Loc
 from netcheck.inputs.files import ACCOUNT_RE, REGION_RE
-from netcheck.inputs.values import cidr4, port_range, protocol
+from netcheck.inputs.values import TYPE_RULE, cidr4, opt_bool, opt_int, port_range, protocol
 from netcheck.model import InterfaceOwnerKind as Kind
 
 LOC = Loc("f.json", "$.X[0]", "x-1")
@@ -24,7 +24,6 @@ LOC = Loc("f.json", "$.X[0]", "x-1")
         ("58", 58),
         ("-1", -1),
         ("6", 6),
-        (6, 6),
         ("all", -1),
         ("47", 47),
         ("0", 0),
@@ -37,7 +36,7 @@ def test_protocol_names_and_numbers(text, number):
     assert c.items == []
 
 
-@pytest.mark.parametrize("text", ["256", "gre", "", None, "-2", True])
+@pytest.mark.parametrize("text", ["256", "gre", "", None, "-2", True, 6, "0006"])
 def test_invalid_protocol_is_an_error(text):
     c = Collector()
     assert protocol(text, LOC, c) is None
@@ -149,3 +148,51 @@ def test_diagnostics_sort_naturally_by_file_then_path():
         ("b.json", "$.X[2]"),
         ("b.json", "$.X[10]"),
     ]
+
+
+# One rule for value types: a field is read only with the JSON type AWS prints for it.
+# `describe-network-acls` prints `"RuleNumber": 100` and `"Protocol": "6"`; a converted value
+# would be a guess about a file AWS did not write.
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("100", "got a string ('100')"),
+        (" 100 ", "got a string (' 100 ')"),
+        (True, "got a boolean"),
+        (100.0, "got a number"),
+        ([100], "got a list"),
+    ],
+)
+def test_integer_fields_take_json_numbers_only(value, found):
+    c = Collector()
+    assert opt_int({"RuleNumber": value}, "RuleNumber", LOC, c) is None
+    (d,) = c.items
+    assert (d.severity, d.path, d.resource_id) == (Severity.ERROR, "$.X[0].RuleNumber", "x-1")
+    assert d.message.startswith(f"RuleNumber must be an integer, {found}")
+    assert TYPE_RULE in d.message
+
+
+def test_boolean_fields_take_json_booleans_only():
+    for value in ("true", 1):
+        c = Collector()
+        assert opt_bool({"Egress": value}, "Egress", LOC, c) is False
+        (d,) = c.items
+        assert d.path == "$.X[0].Egress" and TYPE_RULE in d.message
+
+
+def test_protocol_as_a_json_number_states_the_rule():
+    c = Collector()
+    assert protocol(6, LOC, c) is None
+    assert "AWS prints the protocol as a string" in c.items[0].message
+    assert TYPE_RULE in c.items[0].message
+
+
+def test_integer_wider_than_any_aws_value_is_an_error_without_printing_it():
+    c = Collector()
+    assert opt_int({"RuleNumber": 10**5000}, "RuleNumber", LOC, c) is None
+    (d,) = c.items
+    assert d.path == "$.X[0].RuleNumber" and "too large" in d.message
+    assert len(d.message) < 200
+    assert opt_int({"RuleNumber": 2**63}, "RuleNumber", LOC, Collector()) == 2**63

@@ -70,6 +70,20 @@ def provenance_loc(field_name: str, index: int, resource: Resource) -> Loc:
     return Loc(p.file, p.path, resource.id)
 
 
+def provenance_member_loc(parent: Loc, attr: str, index: int, member: Any) -> Loc:
+    """Where a part of a resource (a NACL entry…) was read: its own provenance when the
+    reader recorded one (the AWS reader does), else `parent.<attr>[index]`."""
+    p = getattr(member, "provenance", None)
+    if p is not None:
+        return Loc(p.file, p.path, parent.resource_id)
+    return member_loc(parent, attr, index, member)
+
+
+def member_loc(parent: Loc, attr: str, index: int, member: Any) -> Loc:
+    """`parent.<attr>[index]`: for readers whose model objects sit where the file has them."""
+    return parent.key(attr).index(index)
+
+
 @dataclass
 class Draft:
     """A network under construction. `collections` maps `Network` field names to resources in
@@ -84,6 +98,9 @@ class Draft:
     left_out: dict[str, str] = field(default_factory=dict)
     # Where the `index`-th resource of a collection is, for messages about it.
     locate: Callable[[str, int, Resource], Loc] = provenance_loc
+    # Where the `index`-th member of a resource's list field (`entries`…) is, given where the
+    # resource is.
+    locate_member: Callable[[Loc, str, int, Any], Loc] = provenance_member_loc
     # Whether a message naming another place cites its file too (False: one-file formats).
     cite_file: bool = True
     # The other `Network` fields (source, onprem_cidrs, notes…); notes left unset become the

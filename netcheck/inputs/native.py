@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from netcheck.errors import Severity
 from netcheck.inputs.aws.keys import NATIVE_MARKERS
 from netcheck.inputs.diagnostics import Collector, Loc
-from netcheck.inputs.draft import COLLECTIONS, Draft, Reference
-from netcheck.inputs.files import SourceFile
+from netcheck.inputs.draft import COLLECTIONS, Draft, Reference, member_loc
+from netcheck.inputs.files import SourceFile, report_huge_numbers
 from netcheck.model import SCHEMA_VERSION, Network, Resource
 
 
@@ -48,6 +48,22 @@ def _where(data: Any, loc: tuple[int | str, ...]) -> tuple[str, str | None]:
     return path, rid
 
 
+# The rule a type error states (as `values.TYPE_RULE` does for AWS files).
+_TYPE_RULE = "netcheck reads each field with the JSON type it writes, never converted"
+
+
+def _message(err: Any) -> str:
+    """A pydantic error as a diagnostic: type errors say what was found and the rule."""
+    if not err["type"].endswith("_type") or "input" not in err:
+        return str(err["msg"])
+    found = err["input"]
+    kinds = {str: "a string", bool: "a boolean", int: "an integer", float: "a number"}
+    kinds |= {list: "a list", dict: "an object", type(None): "null"}
+    kind = kinds.get(type(found), type(found).__name__)
+    shown = f" ({found!r})" if isinstance(found, str) and len(found) <= 40 else ""
+    return f"{err['msg']}, got {kind}{shown}; {_TYPE_RULE}"
+
+
 def read_native(files: list[SourceFile], c: Collector) -> Draft | None:
     """The netcheck JSON reader (one file: `Format.alone`). Its references — the ones a
     consumer relies on: subnet -> VPC, route table, ACL; interface -> subnet, VPC; route
@@ -62,16 +78,27 @@ def read_native(files: list[SourceFile], c: Collector) -> Draft | None:
         )
         return None
     try:
-        network = Network.model_validate(data)
+        # Validated from JSON text in strict mode: a field must have the JSON type netcheck
+        # writes (`"rule_number": 100`, not `"100"`; `true`, not `"true"` or `1`) — the same
+        # rule as for AWS files (`values.TYPE_RULE`). `default=str`: a document built in
+        # memory may hold the model's own values (addresses, networks).
+        text = json.dumps(data, default=str)
+    except ValueError:
+        if report_huge_numbers(f.name, data, c):
+            return None
+        raise
+    try:
+        network = Network.model_validate_json(text, strict=True)
     except ValidationError as exc:
         seen = set()
         for err in exc.errors():
             path, rid = _where(data, err["loc"])
-            key = (path, err["msg"])
+            message = _message(err)
+            key = (path, message)
             if key in seen:
                 continue
             seen.add(key)
-            c.error(f"{err['msg']}", Loc(f.name, path, rid))
+            c.error(message, Loc(f.name, path, rid))
         return None
     references = [
         Reference(
@@ -93,6 +120,9 @@ def read_native(files: list[SourceFile], c: Collector) -> Draft | None:
         {field: list(getattr(network, field)) for field in COLLECTIONS},
         references=references,
         locate=locate,
+        # A netcheck JSON file may carry the provenance of the files it was made from:
+        # messages name the place in this file.
+        locate_member=member_loc,
         cite_file=False,
         settings={k: getattr(network, k) for k in Network.model_fields if k not in COLLECTIONS},
         sort_by_id=False,

@@ -22,7 +22,7 @@ from typing import Any
 from netcheck.errors import Diagnostic, Severity, SnapshotError
 from netcheck.inputs.diagnostics import Collector, Loc
 from netcheck.inputs.draft import assemble
-from netcheck.inputs.files import MEMORY, read_sources
+from netcheck.inputs.files import MEMORY, read_sources, report_huge_numbers
 from netcheck.inputs.formats import FORMATS, Format, choose_format
 from netcheck.inputs.passes import run_passes
 from netcheck.inputs.values import net_key
@@ -119,7 +119,14 @@ def _load(
 ) -> LoadResult:
     c = Collector()
     onprem = _onprem(onprem_cidrs, c)
-    network = _read(root, onprem, c, formats)
+    try:
+        network = _read(root, onprem, c, formats)
+    except ValueError:
+        # A document in memory may hold a Python int too long to print (files are checked
+        # while decoding): name where it is rather than fail with "internal error".
+        if not isinstance(root, Mapping) or not report_huge_numbers(MEMORY, root, c):
+            raise
+        network = None
     diagnostics = c.sorted()
     if strict:
         diagnostics = tuple(

@@ -27,6 +27,17 @@ from netcheck.model import ALL_PROTOCOLS, ICMP, ICMPV6, TCP, UDP, PortRange
 Json = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
 
+# The one rule for value types (docs/formats.md): a field is read only with the JSON type
+# AWS prints for it — `"RuleNumber": 100`, `"Protocol": "6"`, `"Egress": false` — and never
+# converted from another type, so a hand-edited or mis-generated file fails loudly instead of
+# being half-understood.
+TYPE_RULE = "netcheck reads each field with the JSON type AWS prints for it, never converted"
+
+# Integers wider than this are no number AWS prints (rule numbers, ports, ICMP types, ASNs
+# fit easily); rejecting them also keeps messages from printing a 5,000-digit value.
+_MAX_INT_BITS = 64
+
+
 _TYPE_NAMES = {
     str: "a string",
     bool: "true or false",
@@ -50,7 +61,7 @@ def _typed(obj: Json, key: str, loc: Loc, c: Collector, typ: type) -> Any:
         return None
     ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
     if not ok:
-        c.error(f"{key} must be {_TYPE_NAMES[typ]}, got {_kind(value)}", loc.key(key))
+        c.error(f"{key} must be {_TYPE_NAMES[typ]}, got {_kind(value)}; {TYPE_RULE}", loc.key(key))
         return None
     return value
 
@@ -73,15 +84,26 @@ def opt_bool(obj: Json, key: str, loc: Loc, c: Collector, default: bool = False)
 
 
 def opt_int(obj: Json, key: str, loc: Loc, c: Collector) -> int | None:
-    """An integer field; AWS sometimes writes numbers as strings ("22"), accepted too."""
+    """An integer field. AWS prints these as JSON numbers: a string ("22") is an error, as is
+    a boolean or a fraction (`TYPE_RULE`)."""
     value = obj.get(key)
     if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            c.error(f"{key} must be an integer, got {value!r}", loc.key(key))
-            return None
-    return _typed(obj, key, loc, c, int)
+        c.error(
+            f"{key} must be an integer, got a string ({_short(value)}); {TYPE_RULE}", loc.key(key)
+        )
+        return None
+    number = _typed(obj, key, loc, c, int)
+    if number is not None and number.bit_length() > _MAX_INT_BITS:
+        c.error(
+            f"{key} is too large ({number.bit_length()} bits): not a value AWS prints", loc.key(key)
+        )
+        return None
+    return number
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """`repr` of a string, cut to `limit` characters for messages."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"… ({len(text)} characters)"
 
 
 def opt_dict(obj: Json, key: str, loc: Loc, c: Collector) -> Json | None:
@@ -234,18 +256,24 @@ _PROTOCOL_NAMES |= {"icmp": ICMP, "icmpv6": ICMPV6, "58": ICMPV6}
 
 
 def protocol(text: object, loc: Loc, c: Collector) -> int | None:
-    """`tcp`/`udp`/`icmp`/`icmpv6`/`-1`/`"6"`/`6` -> an IANA number (`-1` = all)."""
+    """`tcp`/`udp`/`icmp`/`icmpv6`/`-1`/`"6"` -> an IANA number (`-1` = all). AWS prints the
+    protocol as a string (`"6"`, `"-1"`): a JSON number is an error (`TYPE_RULE`)."""
     if isinstance(text, int) and not isinstance(text, bool):
-        text = str(text)
+        c.error(
+            f"invalid protocol {text if text.bit_length() <= _MAX_INT_BITS else '(too large)'}: "
+            f'AWS prints the protocol as a string ("6", "-1"), not a number; {TYPE_RULE}',
+            loc,
+        )
+        return None
     if not isinstance(text, str):
         c.error(f"invalid protocol {text!r}", loc)
         return None
     name = text.strip().lower()
     if name in _PROTOCOL_NAMES:
         return _PROTOCOL_NAMES[name]
-    if name.isdigit() and 0 <= int(name) <= 255:
+    if name.isdigit() and len(name) <= 3 and 0 <= int(name) <= 255:
         return int(name)
-    c.error(f"invalid protocol {text!r}: expected tcp, udp, icmp, icmpv6, -1 or 0-255", loc)
+    c.error(f"invalid protocol {_short(text)}: expected tcp, udp, icmp, icmpv6, -1 or 0-255", loc)
     return None
 
 

@@ -43,6 +43,7 @@ from netcheck.model.resolve import (
     resolve_sources,
 )
 from netcheck.questions.exposure import resources_of
+from netcheck.questions.options import build_params
 from netcheck.questions.reachable_set import clips_for, network_of
 from netcheck.solve.reach import build_reach
 from netcheck.solve.set_results import SetOutcome
@@ -56,7 +57,8 @@ class DiffParams(BaseModel):
     destination, or None for every interface-bearing resource of either snapshot (pairs are
     matched by resource id). Every protocol, port and address is considered."""
 
-    model_config = ConfigDict(frozen=True)
+    # An unknown field is an error (a misspelt option must not change the question).
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     src: str = "internet"
     dst: str | None = None
@@ -179,8 +181,9 @@ def diff(
     **options: Any,
 ) -> SnapshotDiff:
     """Packets that get through in `new` but not `old`, and the reverse (see the module
-    docstring). Raises `QueryError` when `src` (or `dst`) is in neither snapshot."""
-    params = DiffParams(src=src, dst=dst, **options)
+    docstring). Raises `QueryError` when `src` (or `dst`) is in neither snapshot, `TypeError`
+    for an unknown option."""
+    params = build_params(DiffParams, "diff", include=("progress",), src=src, dst=dst, **options)
     a, b = network_of(old), network_of(new)
     t0 = time.perf_counter()
     for net_pair in ((a, b),):

@@ -37,6 +37,7 @@ from netcheck.model.intervals import IntervalSet
 from netcheck.model.network import Network
 from netcheck.model.packet import OriginKind
 from netcheck.model.resolve import Destination, Header, Source, resolve_sources
+from netcheck.questions.options import build_params
 from netcheck.questions.reachable_set import clips_for, index_of, network_of, solve_pair
 from netcheck.solve.engine import Request, run
 from netcheck.solve.set_results import BoxValue, SetOutcome
@@ -52,7 +53,8 @@ class ExposureParams(BaseModel):
     of the snapshot (its interfaces send). Every protocol, port and source address of the
     origin is considered; the answer lists, per resource, exactly what gets through."""
 
-    model_config = ConfigDict(frozen=True)
+    # An unknown field is an error (a misspelt option must not change the question).
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     origin: str = "internet"
     timeout_ms: int = 120000
@@ -418,8 +420,11 @@ def exposure(
     **options: Any,
 ) -> Exposure:
     """What `origin` reaches, per resource (see the module docstring). `progress(done,
-    total)` is called as interfaces are solved. Raises `QueryError` for an unknown origin."""
-    params = ExposureParams(origin=origin, **options)
+    total)` is called as interfaces are solved. Raises `QueryError` for an unknown origin,
+    `TypeError` for an unknown option."""
+    params = build_params(
+        ExposureParams, "exposure", include=("progress",), origin=origin, **options
+    )
     network = network_of(snapshot)
     index = index_of(snapshot)
     t0 = time.perf_counter()

@@ -34,6 +34,7 @@ from netcheck.model.resolve import (
     resolve_destination,
     resolve_sources,
 )
+from netcheck.questions.options import build_params
 from netcheck.solve.reach import build_reach
 from netcheck.solve.set_results import SetOutcome
 from netcheck.solve.sets import CLASSES, enumerate_set
@@ -54,7 +55,8 @@ class ReachableSetParams(BaseModel):
       may pick any port in 1024-65535.
     """
 
-    model_config = ConfigDict(frozen=True)
+    # An unknown field is an error (a misspelt option must not change the question).
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     src: str
     dst: str
@@ -173,10 +175,10 @@ def clips_for(
 def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> ReachableSet:
     """Every packet from `src` to `dst` that gets through, as boxes with witnesses
     (options: the other fields of `ReachableSetParams`). Raises `QueryError` for unknown
-    endpoints or bad ports."""
+    endpoints or bad ports, `TypeError` for an unknown option."""
     from netcheck.errors import QueryError
 
-    params = ReachableSetParams(src=src, dst=dst, **options)
+    params = build_params(ReachableSetParams, "reachable_set", src=src, dst=dst, **options)
     network = network_of(snapshot)
     proto = parse_protocol(params.protocol)
     dports = parse_ports(params.port, "port")

@@ -246,9 +246,8 @@ def _nacl_entry(d: Json, loc: Loc, ctx: ReadContext) -> NaclEntry | None:
     action_text = opt_str(d, "RuleAction", loc, c)
     if number is None:
         c.error("missing required field RuleNumber", loc)
-    elif not 1 <= number <= 32768:
-        c.error(f"invalid RuleNumber {number}: expected 1-32766 (32767/32768 = *)", loc)
-        number = None
+    # Its range, the `*` rules and duplicates are checked for every format by
+    # `passes.check_nacl_entries`.
     action = None
     if action_text in ("allow", "deny"):
         action = RuleAction(action_text)

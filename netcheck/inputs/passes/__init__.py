@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from netcheck.inputs.diagnostics import Collector
 from netcheck.inputs.draft import Draft
+from netcheck.inputs.passes.check_nacl_entries import check_nacl_entries
 from netcheck.inputs.passes.check_references import check_references
 from netcheck.inputs.passes.classify_endpoint_routes import classify_endpoint_routes
 from netcheck.inputs.passes.fill_transit_associations import fill_transit_associations
@@ -30,6 +31,7 @@ PASSES: tuple[Pass, ...] = (
     classify_endpoint_routes,
     link_instance_interfaces,
     find_duplicates,
+    check_nacl_entries,
     check_references,
 )
 
@@ -43,6 +45,7 @@ def run_passes(draft: Draft, c: Collector, passes: tuple[Pass, ...] = PASSES) ->
 __all__ = [
     "PASSES",
     "Pass",
+    "check_nacl_entries",
     "check_references",
     "classify_endpoint_routes",
     "fill_transit_associations",
