@@ -618,6 +618,7 @@ def networks(draw: st.DrawFn, transit: bool = False) -> Network:
                     vpc,
                     *sorted(chosen),
                     sg_referencing=draw(switches),
+                    appliance_mode=_chance(draw, 1, 4),
                 ).id
             )
     has_vgw = draw(st.booleans())

@@ -181,6 +181,17 @@ def tgw_route(
     return out
 
 
+def appliance_mode_reason(attachment_id: str, azs: list[str]) -> str:
+    """Why a path into an appliance-mode attachment with subnets in several AZs is unknown:
+    the TGW picks one of them per flow (a flow hash), for both directions, and the answer
+    may depend on that pick, which netcheck does not model yet."""
+    return (
+        f"{attachment_id} has appliance mode: the transit gateway picks one of its "
+        f"Availability Zones ({', '.join(azs)}) per flow, for both directions; the answer may "
+        "depend on that choice, which is not modelled"
+    )
+
+
 def _bgp_reason(hc: HopContext, table_id: str, attachment_ids: tuple[str, ...]) -> str:
     vpns = ", ".join(
         f"{a.resource_id or a.id} ({a.id})"
@@ -208,6 +219,9 @@ def tgw_egress(
             return hc.unknown(
                 steps, b.id, ps, f"no subnet of {b.id} is in the snapshot", "UNKNOWN_RESOURCE"
             )
+        azs = sorted({x.availability_zone for x in subs})
+        if b.appliance_mode and len(azs) > 1:
+            return hc.unknown(steps, b.id, ps, appliance_mode_reason(b.id, azs))
         bsub = next((x for x in subs if x.availability_zone == ps.az), subs[0])
         from_vpc = a.resource_id if a.resource_type is TransitGatewayAttachmentType.VPC else None
         ps = replace(ps, via=Crossing(b.transit_gateway_id, from_vpc, (a.id, b.id)))

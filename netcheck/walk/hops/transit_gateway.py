@@ -144,6 +144,16 @@ def tgw_route(w: Walk, att: TransitGatewayAttachment, az: str | None) -> NoRetur
         subnets = [s for sid in sorted(nxt.subnet_ids) if isinstance(s := w.net.get(sid), Subnet)]
         if not subnets:
             w.unknown(nxt.id, f"no subnet of {nxt.id} is in the snapshot", "UNKNOWN_RESOURCE")
+        zones = sorted({s.availability_zone for s in subnets})
+        if nxt.appliance_mode and len(zones) > 1:
+            # Appliance mode: the TGW hashes each flow to one of the attachment's AZs (the
+            # same for both directions); which one is not modelled, and may decide.
+            w.unknown(
+                nxt.id,
+                f"{nxt.id} has appliance mode: the transit gateway picks one of its "
+                f"Availability Zones ({', '.join(zones)}) per flow, for both directions; the "
+                "answer may depend on that choice, which is not modelled",
+            )
         egress = next((s for s in subnets if s.availability_zone == az), subnets[0])
         w.arrival = Arrival(
             att.transit_gateway_id,
