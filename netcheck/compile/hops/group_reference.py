@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from netcheck.compile.filters import Members
 from netcheck.compile.hops.context import Crossing, HopContext, PathState
 from netcheck.compile.routing import route_entries
+from netcheck.model.filtering import Direction, SecurityGroup
 from netcheck.model.gateways import VpcPeeringConnection
 from netcheck.model.interfaces import NetworkInterface
 from netcheck.model.intervals import IntervalSet
@@ -68,17 +69,43 @@ def members_in(network: Network, vpc_ids: frozenset[str]) -> Members:
     return runs
 
 
+# The scope of an interface whose referenced groups have members only where the reference
+# reaches: every member matches, and the constraint is shared with every other interface
+# carrying the same groups (as before scopes existed).
+EVERY_MEMBER_KEY: tuple[object, ...] = ()
+
+
+def member_vpcs(network: Network, eni: NetworkInterface, direction: Direction) -> frozenset[str]:
+    """The VPCs of the members of the groups that `eni`'s rules in `direction` reference."""
+    out: set[str] = set()
+    for gid in eni.group_ids:
+        sg = network.get(gid)
+        if not isinstance(sg, SecurityGroup):
+            continue
+        for rule in sg.rules(direction):
+            if rule.group_id is not None:
+                out |= network.group_member_vpcs(rule.group_id)
+    return frozenset(out)
+
+
 def ingress_scope(hc: HopContext, eni: NetworkInterface, ps: PathState) -> Scope:
     """Inbound rules of `eni`: its own VPC's members, plus those of the VPC the packet came
     from over a peering connection, or over a transit gateway that carries references."""
     own = eni.vpc_id
     via = ps.via
+    vpcs = member_vpcs(hc.net, eni, Direction.INGRESS)
+    if vpcs <= {own}:
+        return Scope(EVERY_MEMBER_KEY, hc.net.group_address_runs)
     if via is None or via.from_vpc is None or via.from_vpc == own:
         return Scope(("in", own), members_in(hc.net, frozenset({own})))
     both = frozenset({own, via.from_vpc})
     if via.is_peering:
+        if vpcs <= both:
+            return Scope(EVERY_MEMBER_KEY, hc.net.group_address_runs)
         return Scope(("in", own, via.component_id, via.from_vpc), members_in(hc.net, both))
     decided, resource = tgw_carries_references(hc.net, via)
+    if decided is True and vpcs <= both:
+        return Scope(EVERY_MEMBER_KEY, hc.net.group_address_runs)
     key = ("in", own, via.component_id, via.from_vpc, via.attachments, decided)
     if decided is True:
         return Scope(key, members_in(hc.net, both))
@@ -100,6 +127,8 @@ def egress_scope(hc: HopContext, eni: NetworkInterface) -> Scope:
     a transit gateway: AWS supports only inbound references there)."""
     own = eni.vpc_id
     net = hc.net
+    if member_vpcs(net, eni, Direction.EGRESS) <= {own}:
+        return Scope(EVERY_MEMBER_KEY, net.group_address_runs)
     subnet = net.get(eni.subnet_id)
     table = net.get(getattr(subnet, "route_table_id", "") or "")
     local = members_in(net, frozenset({own}))
@@ -176,9 +205,11 @@ def undecided_reason(resource: str, tgw_id: str, from_vpc: str, eni_id: str) -> 
 
 
 __all__ = [
+    "EVERY_MEMBER_KEY",
     "Scope",
     "egress_scope",
     "ingress_scope",
+    "member_vpcs",
     "members_in",
     "tgw_carries_references",
     "undecided_reason",
