@@ -330,11 +330,25 @@ class Builder:
             ),
         )
 
-    def tgw(self, tgw_id: str, state: str = "available") -> TransitGateway:
-        return self._add("transit_gateways", TransitGateway(id=tgw_id, state=state))
+    def tgw(
+        self, tgw_id: str, state: str = "available", *, sg_referencing: bool | None = None
+    ) -> TransitGateway:
+        return self._add(
+            "transit_gateways",
+            TransitGateway(
+                id=tgw_id, state=state, security_group_referencing_support=sg_referencing
+            ),
+        )
 
     def tgw_vpc_attachment(
-        self, att_id: str, tgw_id: str, vpc_id: str, *subnet_ids: str, state: str = "available"
+        self,
+        att_id: str,
+        tgw_id: str,
+        vpc_id: str,
+        *subnet_ids: str,
+        state: str = "available",
+        sg_referencing: bool | None = None,
+        appliance_mode: bool = False,
     ) -> TransitGatewayAttachment:
         return self._add(
             "transit_gateway_attachments",
@@ -345,6 +359,8 @@ class Builder:
                 resource_id=vpc_id,
                 subnet_ids=subnet_ids,
                 state=state,
+                security_group_referencing_support=sg_referencing,
+                appliance_mode=appliance_mode,
             ),
         )
 
@@ -583,7 +599,9 @@ def networks(draw: st.DrawFn, transit: bool = False) -> Network:
     has_tgw = transit or draw(st.booleans())
     attachments: list[str] = []
     if has_tgw:
-        b.tgw("tgw-1")
+        # SecurityGroupReferencingSupport: enabled, disabled or not in the snapshot.
+        switches = st.sampled_from((True, False, None))
+        b.tgw("tgw-1", sg_referencing=draw(switches))
         for i, vpc in enumerate(vpcs, start=1):
             if _chance(draw, 1, 3):
                 continue
@@ -594,7 +612,14 @@ def networks(draw: st.DrawFn, transit: bool = False) -> Network:
                 st.lists(st.sampled_from(sorted(by_az.values())), min_size=1, unique=True)
             )
             attachments.append(
-                b.tgw_vpc_attachment(f"tgw-attach-{i}", "tgw-1", vpc, *sorted(chosen)).id
+                b.tgw_vpc_attachment(
+                    f"tgw-attach-{i}",
+                    "tgw-1",
+                    vpc,
+                    *sorted(chosen),
+                    sg_referencing=draw(switches),
+                    appliance_mode=_chance(draw, 1, 4),
+                ).id
             )
     has_vgw = draw(st.booleans())
     if has_vgw:

@@ -10,6 +10,8 @@ the guard `¬m100 ∧ m200` where `m_n` is "entry n matches"; rule 100 decides w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import z3
 
 from netcheck.compile.packet import (
@@ -31,6 +33,7 @@ from netcheck.model.filtering import (
     RuleAction,
     SecurityGroupRule,
 )
+from netcheck.model.intervals import IntervalSet
 from netcheck.model.network import Network
 
 
@@ -179,14 +182,26 @@ def nacl_check(
     return (z3.Or(*allowed) if allowed else z3.BoolVal(False)), rules
 
 
-def group_addresses(network: Network, group_id: str) -> tuple:
-    """Private addresses of every interface carrying `group_id` (a group reference matches
-    these; a group not in the snapshot matches nothing)."""
+def group_addresses(network: Network, group_id: str, vpc_id: str | None = None) -> tuple:
+    """Private addresses of every interface carrying `group_id` (in `vpc_id`, if given): a
+    group reference matches these; a group not in the snapshot matches nothing."""
     if network.get(group_id) is None:
         return ()
     return tuple(
-        sorted({a for eni in network.interfaces_in_group(group_id) for a in eni.addresses})
+        sorted(
+            {
+                a
+                for eni in network.interfaces_in_group(group_id)
+                if vpc_id is None or eni.vpc_id == vpc_id
+                for a in eni.addresses
+            }
+        )
     )
+
+
+# The private addresses (IPv4 integers) a reference to a group matches at one interface, in
+# one direction, for one way of arriving (see compile/hops/security_group.py).
+Members = Callable[[str], IntervalSet]
 
 
 def sg_peer_match(
@@ -195,11 +210,13 @@ def sg_peer_match(
     addr: z3.BitVecRef,
     space: Space | None = None,
     family: Family = Family.V4,
+    members: Members | None = None,
 ) -> z3.BoolRef:
     """The remote address (`addr`, of `family`) matches the rule's peer: a CIDR, a prefix
-    list entry, or a private address of an interface carrying the referenced group. `space`:
-    the values `addr` can take (if known); tests it settles are decided in Python
-    (equivalent under it). Peers of the other family never match."""
+    list entry, or a private address of an interface carrying the referenced group (those
+    `members` gives; default: every interface of the snapshot carrying it). `space`: the
+    values `addr` can take (if known); tests it settles are decided in Python (equivalent
+    under it). Peers of the other family never match."""
     if rule.cidr is not None:
         return ip_in_space(addr, rule.cidr, space, family)
     if rule.prefix_list_id is not None:
@@ -213,17 +230,22 @@ def sg_peer_match(
             # A group reference matches the members' private addresses, which are IPv4
             # (`PrivateAddress.address`); their IPv6 addresses are matched with issue #10.
             return z3.BoolVal(False)
-        return ip_in_runs(addr, network.group_address_runs(rule.group_id), space)
+        runs = (members or network.group_address_runs)(rule.group_id)
+        return ip_in_runs(addr, runs, space)
     return z3.BoolVal(False)
 
 
 def sg_rule_match(
-    network: Network, rule: SecurityGroupRule, p: SymPacket, space: Space | None = None
+    network: Network,
+    rule: SecurityGroupRule,
+    p: SymPacket,
+    space: Space | None = None,
+    members: Members | None = None,
 ) -> z3.BoolRef:
     addr = p.src_ip if rule.direction is Direction.INGRESS else p.dst_ip
     return z3.And(
         _protocol_match(p, rule.protocol, rule.port_range, rule.icmp_type, rule.icmp_code),
-        sg_peer_match(network, rule, addr, space, p.family),
+        sg_peer_match(network, rule, addr, space, p.family, members),
     )
 
 
@@ -233,10 +255,12 @@ def sg_check(
     direction: Direction,
     p: SymPacket,
     space: Space | None = None,
+    members: Members | None = None,
 ) -> tuple[z3.BoolRef, list[Rule]]:
     """AWS security groups: the packet is allowed iff some rule of some group of the
     interface matches (`ENI_SG_RULES_MISMATCH` otherwise). Ingress rules match `src_ip`,
-    egress rules `dst_ip`; `space` is what that address can be (if known)."""
+    egress rules `dst_ip`; `space` is what that address can be (if known); `members` the
+    addresses a group reference matches (default: every member of the group)."""
     rules: list[Rule] = []
     for gid in sorted(group_ids):
         sg = network.get(gid)
@@ -252,7 +276,7 @@ def sg_check(
                     f"sg:{gid}:{direction.value}:{r.rule_id}",
                     rid,
                     text,
-                    sg_rule_match(network, r, p, space),
+                    sg_rule_match(network, r, p, space, members),
                     True,
                 )
             )

@@ -272,7 +272,7 @@ def _filter_cuts(
 
 
 def security_group_boxes(
-    network: Network, group_ids: tuple[str, ...]
+    network: Network, group_ids: tuple[str, ...], vpc_id: str | None = None
 ) -> list[tuple[str, dict[str, tuple[tuple[int, int], ...]]]]:
     """The packets the security groups let in, read off the rules: AWS allows a packet when
     some rule of some group matches (docs/semantics/forwarding.md, "Security group
@@ -280,7 +280,11 @@ def security_group_boxes(
     (protocol class, destination ports or ICMP type/code, source range). Peers: a CIDR, the
     entries of a prefix list, or the private addresses of the interfaces carrying a
     referenced group (a group not in the snapshot matches nothing). Dimensions a rule does not
-    restrict are left out (free). Example: `tcp 22 from 10.0.0.0/8` gives
+    restrict are left out (free). With `vpc_id` (the interface's VPC) a group reference
+    matches only members in that VPC: the packets these boxes meet come from outside the
+    VPCs (the internet, on-premises), never over a peering connection or a transit gateway
+    from another VPC, so references to other VPCs' members do not match them.
+    Example: `tcp 22 from 10.0.0.0/8` gives
     `("tcp", {"dst_port": ((22, 22),), "src_ip": ((167772160, 184549375),)})`."""
     from netcheck.compile.filters import group_addresses
     from netcheck.model.filtering import Direction
@@ -296,7 +300,7 @@ def security_group_boxes(
                 nets = list(getattr(network.get(r.prefix_list_id), "entries", ()))
             else:
                 nets = []
-                members = group_addresses(network, r.group_id or "")
+                members = group_addresses(network, r.group_id or "", vpc_id)
             src = tuple(
                 sorted(
                     [

@@ -170,6 +170,17 @@ class Network(Frozen):
         return self._interfaces_by_group.get(group_id, ())
 
     @cached_property
+    def _group_member_vpcs(self) -> dict[str, frozenset[str]]:
+        return {
+            g: frozenset(e.vpc_id for e in enis) for g, enis in self._interfaces_by_group.items()
+        }
+
+    def group_member_vpcs(self, group_id: str) -> frozenset[str]:
+        """The VPCs of the interfaces carrying `group_id` (a group reference's reach depends
+        on them: docs/semantics/forwarding.md "Security group references")."""
+        return self._group_member_vpcs.get(group_id, frozenset())
+
+    @cached_property
     def _group_address_runs(self) -> dict[str, IntervalSet]:
         return {}  # filled per group by `group_address_runs`
 

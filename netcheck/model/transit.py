@@ -35,7 +35,9 @@ class TransitGateway(Resource):
     default_route_table_propagation: bool = True
     association_default_route_table_id: str | None = None
     propagation_default_route_table_id: str | None = None
-    security_group_referencing_support: bool = False
+    # `Options.SecurityGroupReferencingSupport`; None: the snapshot does not say (a group
+    # reference across this TGW is then undecided, never guessed).
+    security_group_referencing_support: bool | None = None
 
 
 class TransitGatewayAttachment(Resource):
@@ -49,6 +51,9 @@ class TransitGatewayAttachment(Resource):
     subnet_ids: tuple[str, ...] = ()
     association_route_table_id: str | None = None
     appliance_mode: bool = False
+    # VPC attachments: `Options.SecurityGroupReferencingSupport` of
+    # describe-transit-gateway-vpc-attachments; None: not in the snapshot.
+    security_group_referencing_support: bool | None = None
 
 
 class TransitGatewayRoute(Frozen):

@@ -316,7 +316,10 @@ class _Decomposed:
         )["dst_ip"]
         self.solved = 0
         self.reasons: dict[tuple, str] = {}
-        self.group_boxes: dict[tuple[str, ...], list[tuple[str, dict[str, IntervalSet]]]] = {}
+        # Per (groups, VPC): the packets the groups let in (references match own-VPC members).
+        self.group_boxes: dict[
+            tuple[tuple[str, ...], str], list[tuple[str, dict[str, IntervalSet]]]
+        ] = {}
         self.unshareable: set[tuple] = set()
         self.src_ok = _source_space(sources, network)
 
@@ -363,12 +366,13 @@ class _Decomposed:
                 paths.raw_boxes,
             )
         groups = tuple(sorted(rep.group_ids))
-        if groups not in self.group_boxes:
-            self.group_boxes[groups] = [
+        gkey = (groups, rep.vpc_id)
+        if gkey not in self.group_boxes:
+            self.group_boxes[gkey] = [
                 (cls, {d: IntervalSet(ivs) for d, ivs in dims.items()})
-                for cls, dims in security_group_boxes(self.network, groups)
+                for cls, dims in security_group_boxes(self.network, groups, rep.vpc_id)
             ]
-        return intersect_sets(paths, self.group_boxes[groups], self.src_ok)
+        return intersect_sets(paths, self.group_boxes[gkey], self.src_ok)
 
     def uncertain(self, rep: NetworkInterface) -> bool:
         """Do some packets of `rep`'s placement end where the model cannot follow them? The

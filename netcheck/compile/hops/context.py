@@ -35,6 +35,22 @@ def available(state: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Crossing:
+    """The last hop that carried the packet from one VPC into another: a VPC peering
+    connection (`attachments` empty) or a transit gateway (its ingress and egress
+    attachments). A security-group reference to a group of `from_vpc` matches only through
+    such a crossing (docs/semantics/forwarding.md "Security group matching")."""
+
+    component_id: str  # pcx-… or tgw-…
+    from_vpc: str | None  # the VPC the packet came from (None: a VPN, on-premises…)
+    attachments: tuple[str, ...] = ()  # (ingress, egress) for a transit gateway
+
+    @property
+    def is_peering(self) -> bool:
+        return not self.attachments
+
+
+@dataclass(frozen=True)
 class PathState:
     """One path's state: a reply skips SGs and may reverse the forward path's NAT sessions."""
 
@@ -43,6 +59,7 @@ class PathState:
     sessions: tuple[NatSession, ...] = ()  # the forward path's sessions (for a reply)
     made: tuple[NatSession, ...] = ()  # sessions created on this path
     routed: tuple[str, ...] = ()  # subnets / attachments routed from (loop guard)
+    via: Crossing | None = None  # how the packet entered the VPC it is in (if it crossed)
 
 
 class HopContext:
@@ -178,4 +195,4 @@ class HopContext:
         )
 
 
-__all__ = ["DROP", "UNKNOWN", "HopContext", "PathState", "Steps", "available"]
+__all__ = ["DROP", "UNKNOWN", "Crossing", "HopContext", "PathState", "Steps", "available"]

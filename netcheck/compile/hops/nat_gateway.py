@@ -13,6 +13,8 @@ unsolicited packet to 10.0.0.9 ends `NGW_NO_UNSOLICITED_INBOUND`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import z3
 
 from netcheck.compile.hops import subnet as subnet_hops
@@ -120,7 +122,7 @@ def to_nat(
         action="translate",
     )
     sess = NatSession(n.id, nsub.id, int(nat_ip), port, p.src_ip, p.src_port)
-    ps = PathState(ps.reply, ps.az, ps.sessions, (*ps.made, sess), ps.routed)
+    ps = replace(ps, made=(*ps.made, sess))
     return out + subnet_hops.route_from_subnet(hc, nsub, q, (*steps, st), ps)
 
 

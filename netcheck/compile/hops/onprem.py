@@ -13,6 +13,8 @@ on-prem range ends `unknown` (`onprem:no-vpn`); outside them: `SOURCE_NOT_ONPREM
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import z3
 
 from netcheck.compile.hops import gateway_route_table, transit_gateway
@@ -70,7 +72,7 @@ def from_onprem(hc: HopContext, p: SymPacket, steps: Steps, ps: PathState) -> li
                     att,
                     p,
                     (*steps, st),
-                    PathState(ps.reply, None, ps.sessions, ps.made, ps.routed),
+                    replace(ps, az=None),
                 )
     nowhere = z3.And(*(z3.Not(c) for c in carried)) if carried else z3.BoolVal(True)
     declared = ip_in_any(p.src_ip, list(hc.net.declared_onprem_cidrs()))

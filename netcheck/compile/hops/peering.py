@@ -13,10 +13,12 @@ Example: vpc-a (10.0.0.0/16) peered with vpc-b (10.1.0.0/16) through pcx-1: a pa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import z3
 
 from netcheck.compile.hops import subnet as subnet_hops
-from netcheck.compile.hops.context import HopContext, PathState, Steps
+from netcheck.compile.hops.context import Crossing, HopContext, PathState, Steps
 from netcheck.compile.hops.network_acl import nacl
 from netcheck.compile.packet import SymPacket, ip_in_any
 from netcheck.compile.steps import Path, Step
@@ -77,4 +79,6 @@ def to_peering(
         p,
         "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
     )
+    # Arrived over this peering: a reference to a group of the sending VPC matches now.
+    ps = replace(ps, via=Crossing(pcx.id, s.vpc_id))
     return out + subnet_hops.deliver_in_vpc(hc, peer.id, None, p, (*steps, st), ps)

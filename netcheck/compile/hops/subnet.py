@@ -13,6 +13,8 @@ drop for packets neither matches.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import z3
 
 from netcheck.compile.hops import interface, nat_gateway, table
@@ -36,7 +38,7 @@ def route_from_subnet(
         return []
     if s.id in ps.routed:
         return hc.unknown(steps, s.id, ps, f"routing loop through {s.id}")
-    ps = PathState(ps.reply, ps.az, ps.sessions, ps.made, (*ps.routed, s.id))
+    ps = replace(ps, routed=(*ps.routed, s.id))
     rtb = hc.net.get(s.route_table_id)
     if not isinstance(rtb, RouteTable):
         return hc.unknown(

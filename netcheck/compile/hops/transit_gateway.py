@@ -13,9 +13,19 @@ a BGP VPN propagating unknown routes makes "no known route" `unknown` instead.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from netcheck.compile.hops import onprem
 from netcheck.compile.hops import subnet as subnet_hops
-from netcheck.compile.hops.context import DROP, UNKNOWN, HopContext, PathState, Steps, available
+from netcheck.compile.hops.context import (
+    DROP,
+    UNKNOWN,
+    Crossing,
+    HopContext,
+    PathState,
+    Steps,
+    available,
+)
 from netcheck.compile.hops.network_acl import nacl
 from netcheck.compile.packet import SymPacket
 from netcheck.compile.routing import select_tgw_route
@@ -77,9 +87,7 @@ def to_tgw(
     # AWS "Network ACLs for transit gateways": the attachment subnet's inbound rules are
     # evaluated for traffic to the TGW even when it is the source subnet.
     steps = (*steps, nacl(hc, s, Direction.EGRESS, p), nacl(hc, asub, Direction.INGRESS, p))
-    return tgw_route(
-        hc, att, p, steps, PathState(ps.reply, s.availability_zone, ps.sessions, ps.made, ps.routed)
-    )
+    return tgw_route(hc, att, p, steps, replace(ps, az=s.availability_zone))
 
 
 def tgw_route(
@@ -91,7 +99,7 @@ def tgw_route(
         return []
     if att.id in ps.routed:
         return hc.unknown(steps, att.id, ps, f"routing loop through {att.id}")
-    ps = PathState(ps.reply, ps.az, ps.sessions, ps.made, (*ps.routed, att.id))
+    ps = replace(ps, routed=(*ps.routed, att.id))
     table = hc.net.transit_gateway_route_table_of(att.id)
     if table is None:
         return hc.end(
@@ -169,8 +177,19 @@ def tgw_route(
                 f"the attachment of route {r.label} is not in the snapshot or not available",
             )
             continue
-        out += tgw_egress(hc, b, p, st, ps)
+        out += tgw_egress(hc, att, b, p, st, ps)
     return out
+
+
+def appliance_mode_reason(attachment_id: str, azs: list[str]) -> str:
+    """Why a path into an appliance-mode attachment with subnets in several AZs is unknown:
+    the TGW picks one of them per flow (a flow hash), for both directions, and the answer
+    may depend on that pick, which netcheck does not model yet."""
+    return (
+        f"{attachment_id} has appliance mode: the transit gateway picks one of its "
+        f"Availability Zones ({', '.join(azs)}) per flow, for both directions; the answer may "
+        "depend on that choice, which is not modelled"
+    )
 
 
 def _bgp_reason(hc: HopContext, table_id: str, attachment_ids: tuple[str, ...]) -> str:
@@ -186,15 +205,26 @@ def _bgp_reason(hc: HopContext, table_id: str, attachment_ids: tuple[str, ...]) 
 
 
 def tgw_egress(
-    hc: HopContext, b: TransitGatewayAttachment, p: SymPacket, steps: Steps, ps: PathState
+    hc: HopContext,
+    a: TransitGatewayAttachment,
+    b: TransitGatewayAttachment,
+    p: SymPacket,
+    steps: Steps,
+    ps: PathState,
 ) -> list[Path]:
+    """Out of the TGW through attachment `b` (the packet came in through `a`)."""
     if b.resource_type is TransitGatewayAttachmentType.VPC:
         subs = [x for x in (hc.net.get(i) for i in sorted(b.subnet_ids)) if isinstance(x, Subnet)]
         if not subs:
             return hc.unknown(
                 steps, b.id, ps, f"no subnet of {b.id} is in the snapshot", "UNKNOWN_RESOURCE"
             )
+        azs = sorted({x.availability_zone for x in subs})
+        if b.appliance_mode and len(azs) > 1:
+            return hc.unknown(steps, b.id, ps, appliance_mode_reason(b.id, azs))
         bsub = next((x for x in subs if x.availability_zone == ps.az), subs[0])
+        from_vpc = a.resource_id if a.resource_type is TransitGatewayAttachmentType.VPC else None
+        ps = replace(ps, via=Crossing(b.transit_gateway_id, from_vpc, (a.id, b.id)))
         # Routed as if sent from inside `bsub`: its outbound rules apply when the packet
         # leaves it; to an address in `bsub` itself no rules are evaluated (AWS).
         return subnet_hops.route_from_subnet(hc, bsub, p, steps, ps)

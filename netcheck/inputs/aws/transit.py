@@ -68,11 +68,22 @@ def read_transit_gateways(ctx: ReadContext) -> list[TransitGateway]:
             propagation_default_route_table_id=opt_str(
                 o, "PropagationDefaultRouteTableId", oloc, c
             ),
-            security_group_referencing_support=o.get("SecurityGroupReferencingSupport") == "enable",
+            security_group_referencing_support=_switch(o, "SecurityGroupReferencingSupport"),
         )
         if tgw:
             out.append(tgw)
     return out
+
+
+def _switch(options: Json, key: str) -> bool | None:
+    """An `enable` / `disable` option; None when the snapshot does not state it (or states
+    something else), so that a decision depending on it is unknown rather than guessed."""
+    value = options.get(key)
+    if value == "enable":
+        return True
+    if value == "disable":
+        return False
+    return None
 
 
 def read_attachments(ctx: ReadContext) -> list[TransitGatewayAttachment]:
@@ -114,12 +125,14 @@ def read_attachments(ctx: ReadContext) -> list[TransitGatewayAttachment]:
             ctx.expect(resource_id, loc.key("ResourceId"), "VPN connection")
         subnet_ids: list[str] = []
         appliance = False
+        sg_referencing: bool | None = None
         if v is not None:
             subnet_ids = strings(v.data, "SubnetIds", v.loc, c)
             for i, sid in enumerate(subnet_ids):
                 ctx.expect(sid, v.loc.key("SubnetIds").index(i), "attachment subnet")
             options = opt_dict(v.data, "Options", v.loc, c) or {}
             appliance = options.get("ApplianceModeSupport") == "enable"
+            sg_referencing = _switch(options, "SecurityGroupReferencingSupport")
         elif rtype is TransitGatewayAttachmentType.VPC:
             c.warning(
                 "subnets of this VPC attachment are unknown: add "
@@ -148,6 +161,7 @@ def read_attachments(ctx: ReadContext) -> list[TransitGatewayAttachment]:
             subnet_ids=tuple(sorted(set(subnet_ids))),
             association_route_table_id=assoc_rt,
             appliance_mode=appliance,
+            security_group_referencing_support=sg_referencing,
         )
         if att:
             out.append(att)

@@ -4,7 +4,7 @@ now, and the ways a walk ends.
 Input: a `Network`, the packet being walked, and for a reply the forward `Trace`. Output:
 `Walk` (passed to every hop function of `netcheck/walk/hops/`), `Stop` (raised with the
 disposition, so every hop reads as straight-line code), `NatSession`, `nat_sessions`,
-`with_changes`, `available`, `MAX_HOPS`, `DEFAULT_NAT_PORT`.
+`with_changes`, `available`, `Arrival`, `MAX_HOPS`, `DEFAULT_NAT_PORT`.
 """
 
 from __future__ import annotations
@@ -53,6 +53,18 @@ def nat_sessions(trace: Trace) -> tuple[NatSession, ...]:
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """How the packet last entered another VPC: over a VPC peering connection
+    (`ingress_attachment` None) or out of a transit gateway (from `ingress_attachment` to
+    `egress_attachment`). `source_vpc` is the VPC it left (None: not a VPC)."""
+
+    component_id: str
+    source_vpc: str | None
+    ingress_attachment: str | None = None
+    egress_attachment: str | None = None
+
+
 def with_changes(packet: Packet, **changes: Any) -> Packet:
     return Packet(**{**packet.model_dump(), **changes})
 
@@ -78,6 +90,9 @@ class Walk:
         self.is_reply = reply_of is not None
         self.sessions = nat_sessions(reply_of) if reply_of is not None else ()
         self.nat_ports = dict(nat_ports or {})
+        # Set when the packet crosses into another VPC (peering or transit gateway): a
+        # security-group reference to a group of the VPC it came from may match then.
+        self.arrival: Arrival | None = None
 
     def hop(
         self,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from netcheck.model import Route, Subnet, Vpc, VpcPeeringConnection
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops import subnet as subnet_hops
-from netcheck.walk.hops.context import Walk
+from netcheck.walk.hops.context import Arrival, Walk
 from netcheck.walk.match import in_cidr
 
 
@@ -44,4 +44,5 @@ def to_pcx(w: Walk, subnet: Subnet, target: object, egress_checked: bool) -> Non
             f"{dst} is not in the CIDR blocks of {peer.id} (peering is not transitive)",
         )
     w.hop(pcx.id, HopKind.VPC_PEERING_CONNECTION, detail=f"{subnet.vpc_id} -> {peer.id}")
+    w.arrival = Arrival(pcx.id, subnet.vpc_id)
     subnet_hops.deliver_in_vpc(w, peer.id, None)

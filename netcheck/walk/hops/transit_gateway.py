@@ -25,7 +25,7 @@ from netcheck.model import (
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops import network_acl, onprem
 from netcheck.walk.hops import subnet as subnet_hops
-from netcheck.walk.hops.context import Walk, available
+from netcheck.walk.hops.context import Arrival, Walk, available
 from netcheck.walk.match import tgw_longest_prefix_match
 
 
@@ -144,7 +144,23 @@ def tgw_route(w: Walk, att: TransitGatewayAttachment, az: str | None) -> NoRetur
         subnets = [s for sid in sorted(nxt.subnet_ids) if isinstance(s := w.net.get(sid), Subnet)]
         if not subnets:
             w.unknown(nxt.id, f"no subnet of {nxt.id} is in the snapshot", "UNKNOWN_RESOURCE")
+        zones = sorted({s.availability_zone for s in subnets})
+        if nxt.appliance_mode and len(zones) > 1:
+            # Appliance mode: the TGW hashes each flow to one of the attachment's AZs (the
+            # same for both directions); which one is not modelled, and may decide.
+            w.unknown(
+                nxt.id,
+                f"{nxt.id} has appliance mode: the transit gateway picks one of its "
+                f"Availability Zones ({', '.join(zones)}) per flow, for both directions; the "
+                "answer may depend on that choice, which is not modelled",
+            )
         egress = next((s for s in subnets if s.availability_zone == az), subnets[0])
+        w.arrival = Arrival(
+            att.transit_gateway_id,
+            att.resource_id if att.resource_type is TransitGatewayAttachmentType.VPC else None,
+            att.id,
+            nxt.id,
+        )
         # As if sent from inside `egress`: its outbound NACL applies when the packet leaves
         # it; towards an address in `egress` itself AWS evaluates no rules.
         subnet_hops.route_from(w, egress)
