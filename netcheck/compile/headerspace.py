@@ -219,6 +219,8 @@ def cut_points(
     singles: list[object] = list(extra_addresses)
     for eni in network.network_interfaces if addresses else ():
         singles += [*eni.addresses, *eni.public_ips]
+        for prefix in eni.ipv4_prefixes:
+            _cidr_cuts(prefix, ips)
     for n in network.nat_gateways if addresses else ():
         singles += [a.private_ip for a in n.addresses] + [a.public_ip for a in n.addresses]
     for a in singles:

@@ -17,7 +17,7 @@ import z3
 from netcheck.compile.hops import subnet as subnet_hops
 from netcheck.compile.hops.context import HopContext, PathState, Steps
 from netcheck.compile.hops.security_group import security_groups
-from netcheck.compile.packet import SymPacket, ip_is_any
+from netcheck.compile.packet import SymPacket, ip_in_any, ip_is_any
 from netcheck.compile.steps import Path, Step
 from netcheck.model.filtering import Direction
 from netcheck.model.hops import HopKind
@@ -32,6 +32,9 @@ def leave_interface(
     out: list[Path] = []
     if eni.source_dest_check:
         own = ip_is_any(p.src_ip, list(eni.addresses))
+        if eni.ipv4_prefixes:
+            # Addresses of delegated prefixes are the interface's own (prefix delegation).
+            own = z3.Or(own, ip_in_any(p.src_ip, list(eni.ipv4_prefixes)))
         out += hc.leaf(
             steps,
             eni.id,

@@ -18,7 +18,7 @@ import z3
 from netcheck.compile.hops import interface, nat_gateway, table
 from netcheck.compile.hops.context import DROP, HopContext, PathState, Steps
 from netcheck.compile.hops.network_acl import nacl
-from netcheck.compile.packet import SymPacket, ip_in, ip_is_any
+from netcheck.compile.packet import SymPacket, ip_in, ip_in_any, ip_is_any
 from netcheck.compile.routing import select_route
 from netcheck.compile.steps import Path, Rule, Step
 from netcheck.errors import UnsupportedFeature
@@ -183,26 +183,37 @@ def deliver_in_subnet(
                 ),
                 ps,
             )
+    delegated: list = []
     for eni in sorted(hc.net.interfaces_in_subnet(d.id), key=lambda e: e.id):
         mine = [a for a in eni.addresses if a not in taken]
         taken += mine
-        if mine and hc.wanted(eni.id):
+        # Delegated prefixes (prefix delegation): AWS carves them out of the subnet apart
+        # from every private address, so they never overlap another owner.
+        prefixes = list(eni.ipv4_prefixes)
+        delegated += prefixes
+        if (mine or prefixes) and hc.wanted(eni.id):
+            owns = ip_is_any(p.dst_ip, mine)
+            if prefixes:
+                owns = z3.Or(owns, ip_in_any(p.dst_ip, prefixes))
             st = Step(
                 eni.id,
                 HopKind.ENI_INGRESS,
                 f"eni:{eni.id}:address",
                 f"{eni.id} owns the destination",
-                ip_is_any(p.dst_ip, mine),
+                owns,
                 p,
                 "NO_ROUTE_TO_DESTINATION",
             )
             out += interface.arrive(hc, eni, p, (*steps, st), ps)
+    owned = ip_is_any(p.dst_ip, taken)
+    if delegated:
+        owned = z3.Or(owned, ip_in_any(p.dst_ip, delegated))
     return out + hc.leaf(
         steps,
         d.id,
         HopKind.SUBNET,
         f"subnet:{d.id}:no-interface",
-        z3.Not(ip_is_any(p.dst_ip, taken)),
+        z3.Not(owned),
         p,
         ps,
         "NO_ROUTE_TO_DESTINATION",

@@ -12,16 +12,18 @@ ends it (`Stop`) or calls the next hop.
 from __future__ import annotations
 
 from netcheck.model import Direction, NetworkInterface, Subnet
+from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
 from netcheck.walk.hops import nat_gateway, security_group
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk
+from netcheck.walk.match import in_cidr
 
 
 def start_interface(w: Walk, eni: NetworkInterface) -> None:
     subnet: Subnet = w.lookup(eni.subnet_id, Subnet, "subnet")
-    if eni.source_dest_check and w.packet.src_ip not in eni.addresses:
+    if eni.source_dest_check and not _own_address(eni, w.packet.src_ip):
         w.hop(eni.id, HopKind.ENI_EGRESS, "deny", rule="source/destination check")
         w.drop(
             "ENI_SOURCE_DEST_CHECK_RESTRICTION",
@@ -34,6 +36,13 @@ def start_interface(w: Walk, eni: NetworkInterface) -> None:
     if not w.is_reply:
         security_group.security_groups(w, eni, Direction.EGRESS)
     subnet_hops.route_from(w, subnet)
+
+
+def _own_address(eni: NetworkInterface, address: IPAddress) -> bool:
+    """One of `eni`'s private addresses, or in a prefix delegated to it."""
+    if address in eni.addresses:
+        return True
+    return any(in_cidr(address, prefix) for prefix in eni.ipv4_prefixes)
 
 
 def arrive(w: Walk, subnet: Subnet) -> None:
