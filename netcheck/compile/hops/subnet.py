@@ -13,10 +13,12 @@ drop for packets neither matches.
 
 from __future__ import annotations
 
+from ipaddress import ip_network
+
 import z3
 
 from netcheck.compile.hops import interface, nat_gateway, table
-from netcheck.compile.hops.context import DROP, HopContext, PathState, Steps
+from netcheck.compile.hops.context import DROP, UNKNOWN, HopContext, PathState, Steps
 from netcheck.compile.hops.network_acl import nacl
 from netcheck.compile.packet import SymPacket, ip_in, ip_in_any, ip_is_any
 from netcheck.compile.routing import select_route
@@ -26,6 +28,9 @@ from netcheck.model.filtering import Direction
 from netcheck.model.hops import HopKind
 from netcheck.model.routing import Route, RouteState, RouteTable
 from netcheck.model.vpc import Subnet
+
+# IPv4 multicast addresses (RFC 5771).
+MULTICAST = ip_network("224.0.0.0/4")
 
 
 def route_from_subnet(
@@ -46,8 +51,12 @@ def route_from_subnet(
             f"route table {s.route_table_id} is not in the snapshot",
             "UNKNOWN_RESOURCE",
         )
+    out: list[Path] = []
+    domains = hc.net.multicast_domains_of_vpc(s.vpc_id)
+    if domains:
+        out, steps = _multicast(hc, s, domains, p, steps, ps)
     choices, nothing = select_route(hc.net, rtb, p, hc.space(p, "dst_ip"))
-    out = hc.leaf(
+    out += hc.leaf(
         steps,
         rtb.id,
         HopKind.ROUTE_TABLE,
@@ -151,6 +160,42 @@ def _worth_entering(hc: HopContext, d: Subnet, ps: PathState) -> bool:
     if any(hc.wanted(e.id) for e in hc.net.interfaces_in_subnet(d.id)):
         return True
     return any(x.subnet_id == d.id for x in ps.sessions)
+
+
+def _multicast(
+    hc: HopContext,
+    s: Subnet,
+    domains: tuple[str, ...],
+    p: SymPacket,
+    steps: Steps,
+    ps: PathState,
+) -> tuple[list[Path], Steps]:
+    """A multicast packet (224.0.0.0/4) from a VPC attached to a transit gateway with a
+    multicast domain may be forwarded by that domain to its group members, which is not
+    modelled: `unknown` naming the domain. Other packets route on (the returned steps)."""
+    multicast = ip_in(p.dst_ip, MULTICAST)
+    out = hc.leaf(
+        steps,
+        domains[0],
+        HopKind.TRANSIT_GATEWAY,
+        f"multicast:{domains[0]}",
+        multicast,
+        p,
+        ps,
+        "UNSUPPORTED_COMPONENT",
+        f"multicast from {s.vpc_id} may be forwarded by transit gateway multicast domain "
+        f"{', '.join(domains)}; multicast forwarding is not modelled",
+        UNKNOWN,
+    )
+    st = Step(
+        s.id,
+        HopKind.ROUTE_TABLE,
+        f"multicast:{s.id}:unicast",
+        "the destination is not a multicast address",
+        z3.Not(multicast),
+        p,
+    )
+    return out, (*steps, st)
 
 
 def deliver_in_subnet(

@@ -11,7 +11,9 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import Direction, NetworkInterface, Subnet
+from typing import NoReturn
+
+from netcheck.model import Direction, InterfaceOwnerKind, NetworkInterface, Subnet
 from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
@@ -23,6 +25,8 @@ from netcheck.walk.match import in_cidr
 
 def start_interface(w: Walk, eni: NetworkInterface) -> None:
     subnet: Subnet = w.lookup(eni.subnet_id, Subnet, "subnet")
+    if eni.owner_kind is InterfaceOwnerKind.UNATTACHED:
+        _not_attached(w, eni, HopKind.ENI_EGRESS)
     if eni.source_dest_check and not _own_address(eni, w.packet.src_ip):
         w.hop(eni.id, HopKind.ENI_EGRESS, "deny", rule="source/destination check")
         w.drop(
@@ -45,6 +49,12 @@ def _own_address(eni: NetworkInterface, address: IPAddress) -> bool:
     return any(in_cidr(address, prefix) for prefix in eni.ipv4_prefixes)
 
 
+def _not_attached(w: Walk, eni: NetworkInterface, kind: HopKind) -> NoReturn:
+    """forwarding.md "Interfaces that are not attached": nothing sends or answers there."""
+    w.hop(eni.id, kind, "deny", detail="not attached")
+    w.drop("ENI_NOT_ATTACHED", eni.id, f"{eni.id} is not attached: nothing sends or answers there")
+
+
 def arrive(w: Walk, subnet: Subnet) -> None:
     """forwarding.md "Arriving at an interface"."""
     dst = w.packet.dst_ip
@@ -62,6 +72,8 @@ def arrive(w: Walk, subnet: Subnet) -> None:
             f"no interface of {subnet.id} has address {dst}",
         )
     eni = owners[0]
+    if eni.owner_kind is InterfaceOwnerKind.UNATTACHED:
+        _not_attached(w, eni, HopKind.ENI_INGRESS)
     if not w.is_reply:
         security_group.security_groups(w, eni, Direction.INGRESS)
     w.hop(eni.id, HopKind.ENI_INGRESS)
