@@ -16,6 +16,7 @@ from __future__ import annotations
 import z3
 
 from netcheck.compile.hops import gateway_route_table
+from netcheck.compile.hops.block_public_access import BPA_CODE, ingress_allowed
 from netcheck.compile.hops.context import HopContext, PathState, Steps
 from netcheck.compile.packet import SymPacket, fresh, ip_in_any, ip_is_any, same
 from netcheck.compile.steps import Path, Step
@@ -58,6 +59,25 @@ def on_internet(hc: HopContext, p: SymPacket, steps: Steps, ps: PathState) -> li
         if igw is not None and not _vpc_wanted(hc, vpc_id, igw.id, ps):
             continue
         hit = ip_is_any(p.dst_ip, [b for _, b in pairs])
+        if igw is not None:
+            blocked = [b for a, b in pairs if not ingress_allowed(hc, vpc_id, a, ps)]
+            if blocked:
+                out += hc.leaf(
+                    steps,
+                    igw.id,
+                    HopKind.INTERNET_GATEWAY,
+                    f"igw:{igw.id}:block-public-access:ingress",
+                    ip_is_any(p.dst_ip, blocked),
+                    p,
+                    ps,
+                    BPA_CODE,
+                    f"VPC Block Public Access blocks internet traffic into {vpc_id} "
+                    f"through {igw.id}",
+                )
+                pairs = [(a, b) for a, b in pairs if b not in blocked]
+                if not pairs:
+                    continue
+                hit = ip_is_any(p.dst_ip, [b for _, b in pairs])
         if igw is None:
             out += hc.leaf(
                 steps,

@@ -15,7 +15,7 @@ from typing import NoReturn
 from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
-from netcheck.walk.hops import gateway_route_table
+from netcheck.walk.hops import block_public_access, gateway_route_table
 from netcheck.walk.hops.context import Walk, with_changes
 from netcheck.walk.match import is_public
 
@@ -52,6 +52,7 @@ def on_internet(w: Walk) -> NoReturn:
             f"{dst} belongs to {vpc_id}, which has no internet gateway",
         )
     w.hop("internet", HopKind.INTERNET)
+    block_public_access.check_ingress(w, vpc_id, private, igw)
     w.translate(
         igw.id,
         HopKind.INTERNET_GATEWAY,
