@@ -7,6 +7,7 @@ and asserts the engine's answer and the concrete walker's, which must agree."""
 
 from __future__ import annotations
 
+from ipaddress import IPv4Address
 from typing import Any
 
 import pytest
@@ -531,3 +532,39 @@ def test_without_a_multicast_domain_multicast_is_still_dropped():
     t = walked(snap, udp(APP_IP, GROUP, 5000), from_eni(APP))
     assert a.verdict is Verdict.UNREACHABLE
     assert not t.forward.success
+
+
+# -- the same through the exposure question --------------------------------------------------
+
+
+def _exposure(snap: Snapshot, resource: str) -> Any:
+    return next(r for r in snap.exposure("internet").resources if resource in (r.id, *r.interfaces))
+
+
+def test_exposure_sees_block_public_access():
+    assert _exposure(load(estate()), "i-0web").reachable
+    blocked = _exposure(with_bpa("block-ingress"), "i-0web")
+    assert not blocked.reachable and blocked.status == "complete"
+
+
+def test_exposure_keeps_an_unattached_interface_apart_and_unreachable():
+    doc = estate()
+    # Same subnet, groups and address shape as the web interface: only attachment differs.
+    spare = _eni("eni-0spare", "subnet-0pub", "10.0.1.60", EIP)
+    spare["Status"] = "available"
+    doc["NetworkInterfaces"].append(spare)
+    snap = load(doc)
+    assert _exposure(snap, "i-0web").reachable
+    assert not _exposure(snap, "eni-0spare").reachable
+
+
+def test_exposure_covers_a_delegated_prefix():
+    doc = estate()
+    doc["NetworkInterfaces"][0]["Ipv4Prefixes"] = [{"Ipv4Prefix": "10.0.1.208/28"}]
+    snap = load(doc)
+    web = next(r for r in snap.exposure(APP).resources if r.id == "i-0web")
+    assert web.reachable and web.status == "complete"
+    pods = (int(IPv4Address("10.0.1.208")), int(IPv4Address("10.0.1.223")))
+    assert any(
+        lo <= pods[0] and pods[1] <= hi for b in web.boxes for lo, hi in b.intervals["dst_ip"]
+    )
