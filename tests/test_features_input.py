@@ -452,6 +452,15 @@ def test_the_elastic_ip_of_a_stopped_instance_is_not_an_internet_host():
     assert t.forward.disposition.code == "INSTANCE_NOT_RUNNING"
 
 
+def test_a_stopped_instance_named_as_endpoint_is_unreachable_with_the_reason():
+    snap = with_stopped_instance()
+    a = snap.query("internet", "i-0db", protocol="tcp", port=22)
+    assert a.verdict is Verdict.UNREACHABLE
+    assert ("i-0db", "INSTANCE_NOT_RUNNING") in codes(a)
+    with pytest.raises(netcheck.errors.QueryError, match="stopped"):
+        snap.query("i-0db", "internet", protocol="tcp", port=443)
+
+
 def test_an_unattached_interface_keeps_its_elastic_ip_and_answers_nothing():
     doc = estate()
     spare = _eni("eni-0spare", "subnet-0pub", "10.0.1.60", EIP)

@@ -37,7 +37,7 @@ from netcheck.model.gateways import (
     VpcPeeringConnection,
     VpnConnection,
 )
-from netcheck.model.interfaces import DbInstance, Instance, NetworkInterface
+from netcheck.model.interfaces import DbInstance, IdleAddress, Instance, NetworkInterface
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind, Packet
 from netcheck.model.transit import TransitGatewayAttachment, TransitGatewayAttachmentType
@@ -189,6 +189,12 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
                 "on-prem range: packets cannot start there (declare on-prem ranges?)"
             )
         return found
+    idle = _idle(network, text)
+    if idle:
+        raise QueryError(
+            f"{text!r} is {idle[0].state}: nothing sends from it (its Elastic IPs "
+            f"{', '.join(str(a.public_ip) for a in idle)} answer nothing)"
+        )
     r = _lookup(network, text)
     if isinstance(r, VpnConnection):
         return (Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=_v4(r.onprem_cidrs)),)
@@ -213,6 +219,11 @@ def _delegated_within(e: NetworkInterface, net: IPPrefix) -> tuple[IPPrefix, ...
         if p.version == net.version and p.overlaps(net):
             out.append(p if p.subnet_of(net) else net)  # type: ignore[arg-type]
     return tuple(out)
+
+
+def _idle(network: Network, text: str) -> list[IdleAddress]:
+    """The idle addresses of an instance (or its interface) that is not running."""
+    return [a for a in network.idle_addresses if text in (a.owner_id, a.interface_id)]
 
 
 def _v4(cidrs: tuple) -> tuple[IPPrefix, ...]:
@@ -263,6 +274,11 @@ def resolve_destination(network: Network, text: str) -> Destination:
             onprem=True,
             service_ids=services,
         )
+    idle = _idle(network, text)
+    if idle:
+        # An instance that is not running keeps its Elastic IPs: packets for them reach
+        # nobody, and the answer says so (forwarding.md "On the internet").
+        return Destination(addresses=tuple(sorted(a.public_ip for a in idle)))
     r = _lookup(network, text)
     if isinstance(r, VpcEndpoint) and r.endpoint_type is VpcEndpointType.GATEWAY:
         return Destination(service_ids=(r.id,))
