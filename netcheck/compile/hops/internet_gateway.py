@@ -55,7 +55,8 @@ def to_igw(
             p,
             ps,
             BPA_CODE,
-            f"VPC Block Public Access blocks traffic from {s.id} to {igw.id}",
+            f"VPC Block Public Access ({hc.net.internet_gateway_block(s.id).value}) blocks "
+            f"traffic from {s.id} to {igw.id}",
         )
         steps = (
             *steps,
