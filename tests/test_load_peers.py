@@ -68,6 +68,10 @@ def test_hybrid_cloud_counts(hybrid_cloud):
         "vpn_gateways": 0,
         "vpn_connections": 2,
         "prefix_lists": 4,
+        "regional_nat_gateways": 0,
+        "transit_gateway_multicast_domains": 0,
+        "block_public_access_exclusions": 0,
+        "idle_addresses": 0,
     }
     # Only notes: nothing unknown, nothing dangling.
     assert {d.severity for d in result.diagnostics} == {Severity.NOTE}

@@ -234,8 +234,14 @@ def cut_points(
     singles: list[object] = list(extra_addresses)
     for eni in network.network_interfaces if addresses else ():
         singles += [*eni.addresses, *eni.public_ips]
+        for prefix in eni.ipv4_prefixes:
+            _cidr_cuts(prefix, ips)
     for n in network.nat_gateways if addresses else ():
         singles += [a.private_ip for a in n.addresses] + [a.public_ip for a in n.addresses]
+    if addresses:
+        # Public IPs the internet delivers to nobody (compile/hops/internet.py).
+        singles += [a.public_ip for a in network.idle_addresses]
+        singles += [ip for n in network.regional_nat_gateways for ip in n.public_ips]
     for a in singles:
         if isinstance(a, IPv4Address | IPv6Address) and family_of(a) is Family.V4:
             _range_cuts(int(a), int(a), ips)

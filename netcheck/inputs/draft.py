@@ -33,14 +33,17 @@ COLLECTIONS: tuple[str, ...] = (
     "internet_gateways",
     "egress_only_internet_gateways",
     "nat_gateways",
+    "regional_nat_gateways",
     "vpc_endpoints",
     "vpc_peering_connections",
     "transit_gateways",
     "transit_gateway_attachments",
     "transit_gateway_route_tables",
+    "transit_gateway_multicast_domains",
     "vpn_gateways",
     "vpn_connections",
     "prefix_lists",
+    "block_public_access_exclusions",
 )
 
 # A subnet whose route table / network ACL the input does not name explicitly carries this

@@ -33,6 +33,7 @@ from netcheck.model.gateways import (
     NatGatewayAddress,
     PeeringVpcInfo,
     PrefixList,
+    RegionalNatGateway,
     VpcEndpoint,
     VpcEndpointType,
     VpcPeeringConnection,
@@ -41,6 +42,7 @@ from netcheck.model.gateways import (
 )
 from netcheck.model.interfaces import (
     DbInstance,
+    IdleAddress,
     Instance,
     InterfaceOwnerKind,
     NetworkInterface,
@@ -52,10 +54,18 @@ from netcheck.model.transit import (
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayAttachmentType,
+    TransitGatewayMulticastDomain,
     TransitGatewayRoute,
     TransitGatewayRouteTable,
 )
-from netcheck.model.vpc import Subnet, Vpc
+from netcheck.model.vpc import (
+    BlockPublicAccessExclusion,
+    BlockPublicAccessExclusionMode,
+    BlockPublicAccessMode,
+    InternetGatewayBlock,
+    Subnet,
+    Vpc,
+)
 
 __all__ = [
     "ALL_PORTS",
@@ -66,14 +76,19 @@ __all__ = [
     "SCHEMA_VERSION",
     "TCP",
     "UDP",
+    "BlockPublicAccessExclusion",
+    "BlockPublicAccessExclusionMode",
+    "BlockPublicAccessMode",
     "DbInstance",
     "Direction",
     "EgressOnlyInternetGateway",
     "IPAddress",
     "IPPrefix",
+    "IdleAddress",
     "Instance",
     "InterfaceOwnerKind",
     "InternetGateway",
+    "InternetGatewayBlock",
     "NaclEntry",
     "NatGateway",
     "NatGatewayAddress",
@@ -85,6 +100,7 @@ __all__ = [
     "PrefixList",
     "PrivateAddress",
     "Provenance",
+    "RegionalNatGateway",
     "Resource",
     "Route",
     "RouteState",
@@ -97,6 +113,7 @@ __all__ = [
     "TransitGateway",
     "TransitGatewayAttachment",
     "TransitGatewayAttachmentType",
+    "TransitGatewayMulticastDomain",
     "TransitGatewayRoute",
     "TransitGatewayRouteTable",
     "Vpc",

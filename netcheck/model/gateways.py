@@ -43,6 +43,18 @@ class NatGateway(Resource):
     state: str = "available"
 
 
+class RegionalNatGateway(Resource):
+    """A regional NAT gateway (`AvailabilityMode: regional`): one NAT gateway for every AZ
+    of its VPC, with no subnet of its own. Which address and which path it uses per AZ is
+    not in describe-* output, so routes to it end `unknown` (forwarding.md "NAT gateway")."""
+
+    vpc_id: str
+    connectivity_type: str = "public"
+    # The public (Elastic) IPs it translates to, when the snapshot lists them.
+    public_ips: tuple[V4Address, ...] = ()
+    state: str = "available"
+
+
 class VpcEndpointType(StrEnum):
     GATEWAY = "Gateway"
     INTERFACE = "Interface"

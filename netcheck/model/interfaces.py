@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from netcheck.model.addresses import IPAddress, V4Address, V6Address
+from netcheck.model.addresses import IPAddress, V4Address, V4Prefix, V6Address, V6Prefix
 from netcheck.model.base import Frozen, Port, Resource
 
 
@@ -50,6 +50,10 @@ class NetworkInterface(Resource):
     availability_zone: str | None = None
     private_addresses: tuple[PrivateAddress, ...]
     ipv6_addresses: tuple[V6Address, ...] = ()
+    # Prefixes delegated to the interface (prefix delegation, e.g. EKS pods): every address
+    # in them is the interface's own, as a destination and as a source.
+    ipv4_prefixes: tuple[V4Prefix, ...] = ()
+    ipv6_prefixes: tuple[V6Prefix, ...] = ()
     group_ids: tuple[str, ...] = ()
     source_dest_check: bool = True
     interface_type: str = "interface"
@@ -69,6 +73,15 @@ class NetworkInterface(Resource):
     @property
     def addresses(self) -> tuple[IPAddress, ...]:
         return tuple(pa.address for pa in self.private_addresses)
+
+    def owns(self, address: IPAddress) -> bool:
+        """`address` is one of this interface's private addresses or in a delegated prefix."""
+        return address in self.addresses or any(address in p for p in self.ipv4_prefixes)
+
+    @property
+    def attached(self) -> bool:
+        """Something answers behind this interface (it is attached to its owner)."""
+        return self.owner_kind is not InterfaceOwnerKind.UNATTACHED
 
     @property
     def public_ips(self) -> tuple[IPAddress, ...]:
@@ -98,3 +111,17 @@ class DbInstance(Resource):
     status: str = "available"
     # Interfaces of this DB found in the snapshot (matched by the loader), possibly empty.
     interface_ids: tuple[str, ...] = ()
+
+
+class IdleAddress(Frozen):
+    """A public IPv4 address of the snapshot that nothing answers behind: an Elastic IP (or
+    public IP) kept by the interface of an instance that is not running. The internet
+    delivers a packet for it to nobody (forwarding.md "On the internet")."""
+
+    public_ip: V4Address
+    private_ip: V4Address | None = None
+    # The interface holding the address and the resource that is not running (instance id).
+    interface_id: str | None = None
+    owner_id: str | None = None
+    # The owner's state as the snapshot reports it, e.g. "stopped".
+    state: str = "stopped"

@@ -22,22 +22,31 @@ from netcheck.model.gateways import (
     InternetGateway,
     NatGateway,
     PrefixList,
+    RegionalNatGateway,
     VpcEndpoint,
     VpcPeeringConnection,
     VpnConnection,
     VpnGateway,
 )
-from netcheck.model.interfaces import DbInstance, Instance, NetworkInterface
+from netcheck.model.interfaces import DbInstance, IdleAddress, Instance, NetworkInterface
 from netcheck.model.intervals import IntervalSet
 from netcheck.model.routing import RouteTable
 from netcheck.model.transit import (
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayAttachmentType,
+    TransitGatewayMulticastDomain,
     TransitGatewayRoute,
     TransitGatewayRouteTable,
 )
-from netcheck.model.vpc import Subnet, Vpc
+from netcheck.model.vpc import (
+    BlockPublicAccessExclusion,
+    BlockPublicAccessExclusionMode,
+    BlockPublicAccessMode,
+    InternetGatewayBlock,
+    Subnet,
+    Vpc,
+)
 
 SCHEMA_VERSION = "1"
 
@@ -57,14 +66,19 @@ class Network(Frozen):
     internet_gateways: tuple[InternetGateway, ...] = ()
     egress_only_internet_gateways: tuple[EgressOnlyInternetGateway, ...] = ()
     nat_gateways: tuple[NatGateway, ...] = ()
+    regional_nat_gateways: tuple[RegionalNatGateway, ...] = ()
     vpc_endpoints: tuple[VpcEndpoint, ...] = ()
     vpc_peering_connections: tuple[VpcPeeringConnection, ...] = ()
     transit_gateways: tuple[TransitGateway, ...] = ()
     transit_gateway_attachments: tuple[TransitGatewayAttachment, ...] = ()
     transit_gateway_route_tables: tuple[TransitGatewayRouteTable, ...] = ()
+    transit_gateway_multicast_domains: tuple[TransitGatewayMulticastDomain, ...] = ()
     vpn_gateways: tuple[VpnGateway, ...] = ()
     vpn_connections: tuple[VpnConnection, ...] = ()
     prefix_lists: tuple[PrefixList, ...] = ()
+    block_public_access_exclusions: tuple[BlockPublicAccessExclusion, ...] = ()
+    # Public IPs kept by interfaces of instances that are not running (nothing answers).
+    idle_addresses: tuple[IdleAddress, ...] = ()
     # Address ranges of on-premises networks declared by the user (beyond VPN static routes).
     onprem_cidrs: tuple[IPPrefix, ...] = ()
     # Where the snapshot came from (a folder or file path), for messages.
@@ -144,10 +158,24 @@ class Network(Frozen):
                 acc[a].append(eni)
         return {k: tuple(v) for k, v in acc.items()}
 
+    @cached_property
+    def _delegated_prefixes(self) -> tuple[tuple[IPPrefix, NetworkInterface], ...]:
+        return tuple(
+            (prefix, eni)
+            for eni in self.network_interfaces
+            for prefix in (*eni.ipv4_prefixes, *eni.ipv6_prefixes)
+        )
+
     def interfaces_with_address(self, address: IPAddress) -> tuple[NetworkInterface, ...]:
-        """Interfaces whose private addresses include `address` (several VPCs may
-        reuse an address)."""
-        return self._interfaces_by_address.get(address, ())
+        """Interfaces whose private addresses or delegated prefixes include `address`
+        (several VPCs may reuse an address)."""
+        exact = self._interfaces_by_address.get(address, ())
+        delegated = tuple(
+            eni
+            for prefix, eni in self._delegated_prefixes
+            if address in prefix and eni not in exact
+        )
+        return exact + delegated if delegated else exact
 
     @cached_property
     def _interfaces_by_public_ip(self) -> dict[IPAddress, NetworkInterface]:
@@ -191,9 +219,16 @@ class Network(Frozen):
         cache = self._group_address_runs
         if group_id not in cache:
             members = self.interfaces_in_group(group_id) if self.get(group_id) is not None else ()
-            cache[group_id] = IntervalSet.of_values(
-                int(a) for eni in members for a in eni.addresses
-            )
+            runs = IntervalSet.of_values(int(a) for eni in members for a in eni.addresses)
+            for eni in members:
+                # Addresses of delegated prefixes are the interface's own too.
+                for prefix in eni.ipv4_prefixes:
+                    runs = runs.union(
+                        IntervalSet.of_range(
+                            int(prefix.network_address), int(prefix.broadcast_address)
+                        )
+                    )
+            cache[group_id] = runs
         return cache[group_id]
 
     @cached_property
@@ -212,6 +247,47 @@ class Network(Frozen):
             if address in s.cidr_block:
                 return s
         return None
+
+    def internet_gateway_block(self, subnet_id: str) -> InternetGatewayBlock:
+        """The VPC Block Public Access rule for internet gateway traffic of `subnet_id`
+        (forwarding.md "VPC Block Public Access"): the subnet's reported mode, else its
+        VPC's; then an exclusion of the subnet or its VPC (the most permissive applies):
+        `allow-bidirectional` lifts the block, `allow-egress` turns `block-bidirectional`
+        into egress-only (it does not apply to `block-ingress`)."""
+        s = self.by_id.get(subnet_id)
+        if not isinstance(s, Subnet):
+            return InternetGatewayBlock.NONE
+        vpc = self.by_id.get(s.vpc_id)
+        mode = s.block_public_access or (vpc.block_public_access if isinstance(vpc, Vpc) else None)
+        if mode is None or mode is BlockPublicAccessMode.OFF:
+            return InternetGatewayBlock.NONE
+        excluded = {
+            x.mode for x in self.block_public_access_exclusions if x.resource_id in (s.id, s.vpc_id)
+        }
+        if BlockPublicAccessExclusionMode.ALLOW_BIDIRECTIONAL in excluded:
+            return InternetGatewayBlock.NONE
+        if mode is BlockPublicAccessMode.BLOCK_INGRESS:
+            return InternetGatewayBlock.INGRESS
+        if BlockPublicAccessExclusionMode.ALLOW_EGRESS in excluded:
+            return InternetGatewayBlock.EGRESS_ONLY
+        return InternetGatewayBlock.BIDIRECTIONAL
+
+    def idle_address(self, public_ip: IPAddress) -> IdleAddress | None:
+        """The idle address record of `public_ip` (a public IP whose owner is not running)."""
+        for a in self.idle_addresses:
+            if a.public_ip == public_ip:
+                return a
+        return None
+
+    def multicast_domains_of_vpc(self, vpc_id: str) -> tuple[str, ...]:
+        """Ids of the multicast domains of the transit gateways `vpc_id` is attached to
+        (sorted): multicast packets from the VPC may be carried by them."""
+        tgws = {a.transit_gateway_id for a in self.transit_gateway_attachments_of_vpc(vpc_id)}
+        return tuple(
+            sorted(
+                d.id for d in self.transit_gateway_multicast_domains if d.transit_gateway_id in tgws
+            )
+        )
 
     def internet_gateway_of(self, vpc_id: str) -> InternetGateway | None:
         for igw in self.internet_gateways:

@@ -20,7 +20,14 @@ import difflib
 from ipaddress import ip_network
 
 from netcheck.errors import QueryError
-from netcheck.model.addresses import Family, IPPrefix, V4Address, V4Prefix, family_of
+from netcheck.model.addresses import (
+    Family,
+    IPPrefix,
+    V4Address,
+    V4Prefix,
+    family_of,
+    prefix_sort_key,
+)
 from netcheck.model.base import ICMP, NON_PUBLIC_RANGES, TCP, UDP, Frozen, PortRange, Resource
 from netcheck.model.gateways import (
     InternetGateway,
@@ -30,7 +37,7 @@ from netcheck.model.gateways import (
     VpcPeeringConnection,
     VpnConnection,
 )
-from netcheck.model.interfaces import DbInstance, Instance, NetworkInterface
+from netcheck.model.interfaces import DbInstance, IdleAddress, Instance, NetworkInterface
 from netcheck.model.network import Network
 from netcheck.model.packet import Origin, OriginKind, Packet
 from netcheck.model.transit import TransitGatewayAttachment, TransitGatewayAttachmentType
@@ -164,9 +171,10 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
             Source(
                 origin=Origin(kind=OriginKind.INTERFACE, interface_id=e.id),
                 addresses=tuple(a for a in e.addresses if a in net),
+                cidrs=_delegated_within(e, net),
             )
             for e in network.network_interfaces
-            if any(a in net for a in e.addresses)
+            if any(a in net for a in e.addresses) or _delegated_within(e, net)
         ]
         if net.prefixlen == 32 and inside:
             return tuple(inside)
@@ -181,6 +189,12 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
                 "on-prem range: packets cannot start there (declare on-prem ranges?)"
             )
         return found
+    idle = _idle(network, text)
+    if idle:
+        raise QueryError(
+            f"{text!r} is {idle[0].state}: nothing sends from it (its Elastic IPs "
+            f"{', '.join(str(a.public_ip) for a in idle)} answer nothing)"
+        )
     r = _lookup(network, text)
     if isinstance(r, VpnConnection):
         return (Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=_v4(r.onprem_cidrs)),)
@@ -197,13 +211,30 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
     return tuple(_iface_source(e) for e in enis)
 
 
+def _delegated_within(e: NetworkInterface, net: IPPrefix) -> tuple[IPPrefix, ...]:
+    """The part of each prefix delegated to `e` that lies in `net` (aligned prefixes
+    overlap only by one containing the other)."""
+    out: list[IPPrefix] = []
+    for p in e.ipv4_prefixes:
+        if p.version == net.version and p.overlaps(net):
+            out.append(p if p.subnet_of(net) else net)  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _idle(network: Network, text: str) -> list[IdleAddress]:
+    """The idle addresses of an instance (or its interface) that is not running."""
+    return [a for a in network.idle_addresses if text in (a.owner_id, a.interface_id)]
+
+
 def _v4(cidrs: tuple) -> tuple[IPPrefix, ...]:
     return tuple(c for c in cidrs if family_of(c) is Family.V4)
 
 
 def _iface_source(e: NetworkInterface) -> Source:
     return Source(
-        origin=Origin(kind=OriginKind.INTERFACE, interface_id=e.id), addresses=e.addresses
+        origin=Origin(kind=OriginKind.INTERFACE, interface_id=e.id),
+        addresses=e.addresses,
+        cidrs=e.ipv4_prefixes,
     )
 
 
@@ -228,7 +259,9 @@ def resolve_destination(network: Network, text: str) -> Destination:
         inside = sorted(
             e.id
             for e in network.network_interfaces
-            if any(a in net for a in e.addresses) or any(a in net for a in e.public_ips)
+            if any(a in net for a in e.addresses)
+            or any(a in net for a in e.public_ips)
+            or _delegated_within(e, net)
         )
         # An outside address may also be a service behind a gateway endpoint (S3, DynamoDB).
         services = tuple(
@@ -241,6 +274,11 @@ def resolve_destination(network: Network, text: str) -> Destination:
             onprem=True,
             service_ids=services,
         )
+    idle = _idle(network, text)
+    if idle:
+        # An instance that is not running keeps its Elastic IPs: packets for them reach
+        # nobody, and the answer says so (forwarding.md "On the internet").
+        return Destination(addresses=tuple(sorted(a.public_ip for a in idle)))
     r = _lookup(network, text)
     if isinstance(r, VpcEndpoint) and r.endpoint_type is VpcEndpointType.GATEWAY:
         return Destination(service_ids=(r.id,))
@@ -261,7 +299,13 @@ def resolve_destination(network: Network, text: str) -> Destination:
     private = sorted({a for e in enis for a in e.addresses})
     public = sorted({a for e in enis for a in e.public_ips} - set(private))
     addrs = private + public
-    return Destination(addresses=tuple(addrs), interface_ids=tuple(sorted(e.id for e in enis)))
+    # Prefixes delegated to the interfaces are their addresses too (prefix delegation).
+    delegated = tuple(sorted({p for e in enis for p in e.ipv4_prefixes}, key=prefix_sort_key))
+    return Destination(
+        addresses=tuple(addrs),
+        cidrs=delegated,
+        interface_ids=tuple(sorted(e.id for e in enis)),
+    )
 
 
 class Header(Frozen):

@@ -1,7 +1,7 @@
 """Transit gateways.
 
 Input: values from a loader. Output: `TransitGateway`, `TransitGatewayAttachment`,
-`TransitGatewayRoute`, `TransitGatewayRouteTable`.
+`TransitGatewayRoute`, `TransitGatewayRouteTable`, `TransitGatewayMulticastDomain`.
 
 Routes are kept as the snapshot states them; routes that come from propagation of a VPC
 attachment are derived by `Network.transit_gateway_routes` (the VPC's CIDRs), so they are
@@ -80,3 +80,11 @@ class TransitGatewayRouteTable(Resource):
     propagation_attachment_ids: tuple[str, ...] = ()
     default_association: bool = False
     default_propagation: bool = False
+
+
+class TransitGatewayMulticastDomain(Resource):
+    """A transit gateway multicast domain. Multicast forwarding (group members, IGMP) is not
+    modelled: a multicast packet that may reach its transit gateway ends `unknown`."""
+
+    transit_gateway_id: str
+    state: str = "available"

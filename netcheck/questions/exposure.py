@@ -107,6 +107,8 @@ def interface_classes(
             or (e.owner_id or "") in singles
             or shared
             or e.owner_kind is InterfaceOwnerKind.NAT_GATEWAY
+            # Delegated prefixes are address ranges the renaming below does not map.
+            or e.ipv4_prefixes
         ):
             key: tuple = ("single", e.id)
         else:
@@ -127,7 +129,9 @@ def placement(e: NetworkInterface, cuts: list[int]) -> tuple:
         )
         for pa in e.private_addresses
     )
-    return (e.subnet_id, e.source_dest_check, shape)
+    # An unattached interface answers nothing and delegated prefixes are owned addresses:
+    # neither is shared with an interface placed otherwise alike.
+    return (e.subnet_id, e.source_dest_check, shape, e.attached, e.ipv4_prefixes)
 
 
 def _route_targets(network: Network) -> set[str]:
@@ -135,7 +139,9 @@ def _route_targets(network: Network) -> set[str]:
 
 
 def _destination(e: NetworkInterface) -> Destination:
-    return Destination(addresses=(*e.addresses, *e.public_ips), interface_ids=(e.id,))
+    return Destination(
+        addresses=(*e.addresses, *e.public_ips), cidrs=e.ipv4_prefixes, interface_ids=(e.id,)
+    )
 
 
 def _address_map(rep: NetworkInterface, m: NetworkInterface) -> dict[int, int]:
@@ -267,7 +273,7 @@ def public_placement(e: NetworkInterface, cuts: list[int]) -> tuple:
         for pa in e.private_addresses
         if pa.public_ip is not None
     )
-    return (e.subnet_id, e.source_dest_check, shape)
+    return (e.subnet_id, e.source_dest_check, shape, e.attached, e.ipv4_prefixes)
 
 
 def _public_map(rep: NetworkInterface, m: NetworkInterface) -> dict[int, int]:

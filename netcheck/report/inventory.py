@@ -90,7 +90,7 @@ def _join(values: Iterable[object]) -> str:
 
 
 def _addresses(eni: NetworkInterface) -> tuple[str, str]:
-    private = _join(eni.addresses)
+    private = _join([*eni.addresses, *eni.ipv4_prefixes, *eni.ipv6_prefixes])
     public = _join(eni.public_ips)
     return private, public
 
@@ -131,6 +131,13 @@ def inventory_tables(network: Network) -> list[Table]:
             f"NAT gateway ({nat.connectivity_type})",
             f"{nat.vpc_id} / {nat.subnet_id}",
             addrs,
+        )
+    for rnat in n.regional_nat_gateways:
+        gateways.add_row(
+            rnat.id,
+            f"regional NAT gateway ({rnat.connectivity_type})",
+            rnat.vpc_id,
+            _join(rnat.public_ips),
         )
     for vgw in n.vpn_gateways:
         gateways.add_row(vgw.id, "virtual private gateway", _join(vgw.vpc_ids), _name(vgw))

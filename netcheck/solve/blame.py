@@ -32,6 +32,7 @@ NO_PASS = {
     "NGW_REQUIRES_SOURCE_IN_VPC": "the source is outside the NAT gateway's VPC",
     "NGW_NO_UNSOLICITED_INBOUND": "the packet is not the reply of a NAT session",
     "ENI_SOURCE_DEST_CHECK_RESTRICTION": "the source address is not the interface's own",
+    "VPC_BLOCK_PUBLIC_ACCESS_ENABLED": "VPC Block Public Access blocks it at the internet gateway",
 }
 
 

@@ -134,7 +134,11 @@ def sg_rule_matches(network: Network, rule: SecurityGroupRule, packet: Packet) -
     if rule.group_id is not None:
         if network.get(rule.group_id) is None:
             return False
-        return any(remote in eni.addresses for eni in network.interfaces_in_group(rule.group_id))
+        # A member's addresses include the prefixes delegated to it (prefix delegation).
+        return any(
+            remote in eni.addresses or any(in_cidr(remote, p) for p in eni.ipv4_prefixes)
+            for eni in network.interfaces_in_group(rule.group_id)
+        )
     return False
 
 

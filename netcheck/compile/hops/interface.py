@@ -17,7 +17,7 @@ import z3
 from netcheck.compile.hops import subnet as subnet_hops
 from netcheck.compile.hops.context import HopContext, PathState, Steps
 from netcheck.compile.hops.security_group import security_groups
-from netcheck.compile.packet import SymPacket, ip_is_any
+from netcheck.compile.packet import SymPacket, ip_in_any, ip_is_any
 from netcheck.compile.steps import Path, Step
 from netcheck.model.filtering import Direction
 from netcheck.model.hops import HopKind
@@ -29,9 +29,14 @@ def leave_interface(
     hc: HopContext, eni: NetworkInterface, p: SymPacket, steps: Steps, ps: PathState
 ) -> list[Path]:
     """Leaving an interface: source/destination check, SG egress (not for a reply)."""
+    if not eni.attached:
+        return _not_attached(hc, eni, HopKind.ENI_EGRESS, p, steps, ps)
     out: list[Path] = []
     if eni.source_dest_check:
         own = ip_is_any(p.src_ip, list(eni.addresses))
+        if eni.ipv4_prefixes:
+            # Addresses of delegated prefixes are the interface's own (prefix delegation).
+            own = z3.Or(own, ip_in_any(p.src_ip, list(eni.ipv4_prefixes)))
         out += hc.leaf(
             steps,
             eni.id,
@@ -65,7 +70,10 @@ def leave_interface(
 def arrive(
     hc: HopContext, eni: NetworkInterface, p: SymPacket, steps: Steps, ps: PathState
 ) -> list[Path]:
-    """Arriving at an interface: SG ingress (skipped for a reply), then delivered."""
+    """Arriving at an interface: SG ingress (skipped for a reply), then delivered. Nothing
+    answers behind an interface that is not attached (`ENI_NOT_ATTACHED`)."""
+    if not eni.attached:
+        return _not_attached(hc, eni, HopKind.ENI_INGRESS, p, steps, ps)
     out: list[Path] = []
     if not ps.reply:
         st, extra = security_groups(hc, eni, Direction.INGRESS, p, steps, ps)
@@ -73,4 +81,27 @@ def arrive(
         steps = (*steps, st)
     return out + hc.end(
         steps, DispositionKind.DELIVERED, eni.id, ps, None, f"delivered to {eni.id}"
+    )
+
+
+def _not_attached(
+    hc: HopContext,
+    eni: NetworkInterface,
+    kind: HopKind,
+    p: SymPacket,
+    steps: Steps,
+    ps: PathState,
+) -> list[Path]:
+    """An interface attached to nothing (status `available`) neither sends nor answers:
+    the path ends here, dropped (`ENI_NOT_ATTACHED`)."""
+    return hc.leaf(
+        steps,
+        eni.id,
+        kind,
+        f"eni:{eni.id}:not-attached",
+        z3.BoolVal(True),
+        p,
+        ps,
+        "ENI_NOT_ATTACHED",
+        f"{eni.id} is not attached to an instance or service: nothing sends or answers there",
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import z3
 
 from netcheck.compile.hops import gateway_route_table
+from netcheck.compile.hops.block_public_access import BPA_CODE, ingress_allowed
 from netcheck.compile.hops.context import HopContext, PathState, Steps
 from netcheck.compile.packet import SymPacket, fresh, ip_in_any, ip_is_any, same
 from netcheck.compile.steps import Path, Step
@@ -58,6 +59,25 @@ def on_internet(hc: HopContext, p: SymPacket, steps: Steps, ps: PathState) -> li
         if igw is not None and not _vpc_wanted(hc, vpc_id, igw.id, ps):
             continue
         hit = ip_is_any(p.dst_ip, [b for _, b in pairs])
+        if igw is not None:
+            blocked = [b for a, b in pairs if not ingress_allowed(hc, vpc_id, a, ps)]
+            if blocked:
+                out += hc.leaf(
+                    steps,
+                    igw.id,
+                    HopKind.INTERNET_GATEWAY,
+                    f"igw:{igw.id}:block-public-access:ingress",
+                    ip_is_any(p.dst_ip, blocked),
+                    p,
+                    ps,
+                    BPA_CODE,
+                    f"VPC Block Public Access blocks internet traffic into {vpc_id} "
+                    f"through {igw.id}",
+                )
+                pairs = [(a, b) for a, b in pairs if b not in blocked]
+                if not pairs:
+                    continue
+                hit = ip_is_any(p.dst_ip, [b for _, b in pairs])
         if igw is None:
             out += hc.leaf(
                 steps,
@@ -90,7 +110,21 @@ def on_internet(hc: HopContext, p: SymPacket, steps: Steps, ps: PathState) -> li
             action="translate",
         )
         out += gateway_route_table.enter_vpc(hc, vpc_id, igw.id, q, (*steps, st), ps)
-    exits = z3.And(is_public(p.dst_ip), z3.Not(ip_is_any(p.dst_ip, [o[0] for o in owners])))
+    silent = silent_public_ips(hc)
+    for pub, cid, code, reason in silent:
+        out += hc.leaf(
+            steps,
+            cid,
+            HopKind.INTERNET,
+            f"internet:{cid}:{pub}",
+            p.dst_ip == int(pub),
+            p,
+            ps,
+            code,
+            reason,
+        )
+    known = [o[0] for o in owners] + [x[0] for x in silent]
+    exits = z3.And(is_public(p.dst_ip), z3.Not(ip_is_any(p.dst_ip, known)))
     return out + hc.leaf(
         steps,
         "internet",
@@ -103,6 +137,42 @@ def on_internet(hc: HopContext, p: SymPacket, steps: Steps, ps: PathState) -> li
         "exits to the internet",
         DispositionKind.EXITS_INTERNET,
     )
+
+
+def silent_public_ips(hc: HopContext) -> list[tuple[IPAddress, str, str, str]]:
+    """Public IPs of the snapshot that nothing answers behind, with the component, code
+    and reason of the drop (forwarding.md "On the internet"): the Elastic IPs kept by
+    interfaces of instances that are not running (`INSTANCE_NOT_RUNNING`) and a regional
+    NAT gateway's addresses (a NAT gateway accepts no unsolicited inbound traffic,
+    `NGW_NO_UNSOLICITED_INBOUND`). A public IP an interface maps is never listed here."""
+    mapped = {o[0] for o in hc.index.public_owners}
+    out: dict[IPAddress, tuple[IPAddress, str, str, str]] = {}
+    for a in hc.net.idle_addresses:
+        if a.public_ip not in mapped:
+            owner = a.owner_id or a.interface_id or str(a.public_ip)
+            out.setdefault(
+                a.public_ip,
+                (
+                    a.public_ip,
+                    owner,
+                    "INSTANCE_NOT_RUNNING",
+                    f"{a.public_ip} belongs to {owner}, which is {a.state}: nothing answers",
+                ),
+            )
+    for n in hc.net.regional_nat_gateways:
+        for ip in n.public_ips:
+            if ip not in mapped:
+                out.setdefault(
+                    ip,
+                    (
+                        ip,
+                        n.id,
+                        "NGW_NO_UNSOLICITED_INBOUND",
+                        f"{ip} is an address of NAT gateway {n.id}, which accepts no "
+                        "unsolicited inbound traffic",
+                    ),
+                )
+    return [out[k] for k in sorted(out)]
 
 
 def _vpc_wanted(hc: HopContext, vpc_id: str, gateway_id: str, ps: PathState) -> bool:

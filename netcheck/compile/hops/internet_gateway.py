@@ -16,6 +16,7 @@ from __future__ import annotations
 import z3
 
 from netcheck.compile.hops import internet
+from netcheck.compile.hops.block_public_access import BPA_CODE, egress_allowed
 from netcheck.compile.hops.context import HopContext, PathState, Steps
 from netcheck.compile.hops.network_acl import nacl
 from netcheck.compile.packet import SymPacket, fresh, ip_is_any, same
@@ -42,6 +43,33 @@ def to_igw(
     if not isinstance(igw, InternetGateway) or s.vpc_id not in igw.vpc_ids:
         return hc.bad_state(steps, table_id, route, ps)
     steps = (*steps, nacl(hc, s, Direction.EGRESS, p))
+    out: list[Path] = []
+    allowed = egress_allowed(hc, s, p)
+    if allowed is not None:
+        out += hc.leaf(
+            steps,
+            igw.id,
+            HopKind.INTERNET_GATEWAY,
+            f"igw:{igw.id}:block-public-access:{s.id}",
+            z3.Not(allowed),
+            p,
+            ps,
+            BPA_CODE,
+            f"VPC Block Public Access ({hc.net.internet_gateway_block(s.id).value}) blocks "
+            f"traffic from {s.id} to {igw.id}",
+        )
+        steps = (
+            *steps,
+            Step(
+                igw.id,
+                HopKind.INTERNET_GATEWAY,
+                f"igw:{igw.id}:block-public-access-ok:{s.id}",
+                f"VPC Block Public Access lets this traffic from {s.id} through {igw.id}",
+                allowed,
+                p,
+                BPA_CODE,
+            ),
+        )
     pairs = hc.index.public_map(s.vpc_id)
     q = fresh("igw-out")
     mapped = ip_is_any(p.src_ip, [a for a, _ in pairs])
@@ -62,7 +90,7 @@ def to_igw(
         q,
         action="translate",
     )
-    out = hc.leaf(
+    out += hc.leaf(
         steps,
         igw.id,
         HopKind.INTERNET_GATEWAY,

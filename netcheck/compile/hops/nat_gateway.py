@@ -24,7 +24,7 @@ from netcheck.compile.packet import SymPacket, fresh, fresh_port, in_range, ip_i
 from netcheck.compile.steps import NatSession, Path, Step
 from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.filtering import Direction
-from netcheck.model.gateways import NatGateway
+from netcheck.model.gateways import NatGateway, RegionalNatGateway
 from netcheck.model.hops import HopKind
 from netcheck.model.interfaces import InterfaceOwnerKind
 from netcheck.model.routing import Route
@@ -44,6 +44,8 @@ def to_nat(
     (`NGW_REQUIRES_SOURCE_IN_VPC`); source := its private IP, source port := a port in
     1024-65535 it chooses (existential); then routed from its subnet."""
     n = hc.net.get(route.target_id or "")
+    if isinstance(n, RegionalNatGateway) and available(n.state) and n.vpc_id == s.vpc_id:
+        return _regional(hc, s, n, p, steps, ps)
     if not isinstance(n, NatGateway) or not available(n.state) or n.vpc_id != s.vpc_id:
         return hc.bad_state(steps, table_id, route, ps)
     nsub = hc.net.subnet(n.subnet_id)
@@ -197,4 +199,26 @@ def at_nat(
         ps,
         "NGW_NO_UNSOLICITED_INBOUND",
         f"{nat.id} accepts no unsolicited inbound packets",
+    )
+
+
+def _regional(
+    hc: HopContext,
+    s: Subnet,
+    n: RegionalNatGateway,
+    p: SymPacket,
+    steps: Steps,
+    ps: PathState,
+) -> list[Path]:
+    """A regional NAT gateway: the packet leaves the subnet (outbound NACL), then which
+    address the NAT uses in this AZ and how it routes on are not in describe-* output, so
+    the path ends `unknown` naming it (never a guessed drop or pass)."""
+    steps = (*steps, nacl(hc, s, Direction.EGRESS, p))
+    return hc.unknown(
+        steps,
+        n.id,
+        ps,
+        f"{n.id} is a regional NAT gateway (AvailabilityMode regional): the address and "
+        f"path it uses in {s.availability_zone} are not in the snapshot, so what it does "
+        "with the packet is not modelled",
     )

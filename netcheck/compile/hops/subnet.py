@@ -14,13 +14,14 @@ drop for packets neither matches.
 from __future__ import annotations
 
 from dataclasses import replace
+from ipaddress import ip_network
 
 import z3
 
 from netcheck.compile.hops import interface, nat_gateway, table
-from netcheck.compile.hops.context import DROP, HopContext, PathState, Steps
+from netcheck.compile.hops.context import DROP, UNKNOWN, HopContext, PathState, Steps
 from netcheck.compile.hops.network_acl import nacl
-from netcheck.compile.packet import SymPacket, ip_in, ip_is_any
+from netcheck.compile.packet import SymPacket, ip_in, ip_in_any, ip_is_any
 from netcheck.compile.routing import select_route
 from netcheck.compile.steps import Path, Rule, Step
 from netcheck.errors import UnsupportedFeature
@@ -28,6 +29,9 @@ from netcheck.model.filtering import Direction
 from netcheck.model.hops import HopKind
 from netcheck.model.routing import Route, RouteState, RouteTable
 from netcheck.model.vpc import Subnet
+
+# IPv4 multicast addresses (RFC 5771).
+MULTICAST = ip_network("224.0.0.0/4")
 
 
 def route_from_subnet(
@@ -48,8 +52,12 @@ def route_from_subnet(
             f"route table {s.route_table_id} is not in the snapshot",
             "UNKNOWN_RESOURCE",
         )
+    out: list[Path] = []
+    domains = hc.net.multicast_domains_of_vpc(s.vpc_id)
+    if domains:
+        out, steps = _multicast(hc, s, domains, p, steps, ps)
     choices, nothing = select_route(hc.net, rtb, p, hc.space(p, "dst_ip"))
-    out = hc.leaf(
+    out += hc.leaf(
         steps,
         rtb.id,
         HopKind.ROUTE_TABLE,
@@ -155,6 +163,42 @@ def _worth_entering(hc: HopContext, d: Subnet, ps: PathState) -> bool:
     return any(x.subnet_id == d.id for x in ps.sessions)
 
 
+def _multicast(
+    hc: HopContext,
+    s: Subnet,
+    domains: tuple[str, ...],
+    p: SymPacket,
+    steps: Steps,
+    ps: PathState,
+) -> tuple[list[Path], Steps]:
+    """A multicast packet (224.0.0.0/4) from a VPC attached to a transit gateway with a
+    multicast domain may be forwarded by that domain to its group members, which is not
+    modelled: `unknown` naming the domain. Other packets route on (the returned steps)."""
+    multicast = ip_in(p.dst_ip, MULTICAST)
+    out = hc.leaf(
+        steps,
+        domains[0],
+        HopKind.TRANSIT_GATEWAY,
+        f"multicast:{domains[0]}",
+        multicast,
+        p,
+        ps,
+        "UNSUPPORTED_COMPONENT",
+        f"multicast from {s.vpc_id} may be forwarded by transit gateway multicast domain "
+        f"{', '.join(domains)}; multicast forwarding is not modelled",
+        UNKNOWN,
+    )
+    st = Step(
+        s.id,
+        HopKind.ROUTE_TABLE,
+        f"multicast:{s.id}:unicast",
+        "the destination is not a multicast address",
+        z3.Not(multicast),
+        p,
+    )
+    return out, (*steps, st)
+
+
 def deliver_in_subnet(
     hc: HopContext, d: Subnet, p: SymPacket, steps: Steps, ps: PathState
 ) -> list[Path]:
@@ -185,26 +229,37 @@ def deliver_in_subnet(
                 ),
                 ps,
             )
+    delegated: list = []
     for eni in sorted(hc.net.interfaces_in_subnet(d.id), key=lambda e: e.id):
         mine = [a for a in eni.addresses if a not in taken]
         taken += mine
-        if mine and hc.wanted(eni.id):
+        # Delegated prefixes (prefix delegation): AWS carves them out of the subnet apart
+        # from every private address, so they never overlap another owner.
+        prefixes = list(eni.ipv4_prefixes)
+        delegated += prefixes
+        if (mine or prefixes) and hc.wanted(eni.id):
+            owns = ip_is_any(p.dst_ip, mine)
+            if prefixes:
+                owns = z3.Or(owns, ip_in_any(p.dst_ip, prefixes))
             st = Step(
                 eni.id,
                 HopKind.ENI_INGRESS,
                 f"eni:{eni.id}:address",
                 f"{eni.id} owns the destination",
-                ip_is_any(p.dst_ip, mine),
+                owns,
                 p,
                 "NO_ROUTE_TO_DESTINATION",
             )
             out += interface.arrive(hc, eni, p, (*steps, st), ps)
+    owned = ip_is_any(p.dst_ip, taken)
+    if delegated:
+        owned = z3.Or(owned, ip_in_any(p.dst_ip, delegated))
     return out + hc.leaf(
         steps,
         d.id,
         HopKind.SUBNET,
         f"subnet:{d.id}:no-interface",
-        z3.Not(ip_is_any(p.dst_ip, taken)),
+        z3.Not(owned),
         p,
         ps,
         "NO_ROUTE_TO_DESTINATION",

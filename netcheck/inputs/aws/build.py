@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from netcheck.inputs.aws import gateways, interfaces, keys, security, transit, vpc
+from netcheck.inputs.aws import (
+    gateways,
+    interfaces,
+    keys,
+    public_access,
+    security,
+    transit,
+    vpc,
+)
 from netcheck.inputs.aws.context import Raw, ReadContext
 from netcheck.inputs.diagnostics import Collector, Loc
 from netcheck.inputs.draft import Draft
@@ -71,6 +79,13 @@ def collect(files: list[SourceFile], ctx: ReadContext) -> None:
             if key in keys.ID_FIELDS or key in keys.WRAPPER_KEYS:
                 recognised = True
                 _collect_list(key, value, loc, f, ctx)
+            elif key in keys.SINGLE_KEYS:
+                recognised = True
+                if isinstance(value, dict):
+                    rid = keys.SINGLE_KEYS[key]
+                    ctx.raw[key].append(Raw(value, loc.rid(rid), f.account, f.region))
+                else:
+                    c.error(f"{key} must be an object", loc)
             elif key == "Reservations":
                 recognised = True
                 _collect_reservations(value, loc, f, ctx)
@@ -94,7 +109,7 @@ def check_duplicates(ctx: ReadContext) -> None:
     """Keep the first record of each id; a second one is an error naming both places, or a
     note for both sides of a cross-region peering and for an identical copy in another file."""
     for key in list(ctx.raw):
-        if key in _MERGED_KEYS or key in keys.WRAPPER_KEYS:
+        if key in _MERGED_KEYS or key in keys.WRAPPER_KEYS or key in keys.SINGLE_KEYS:
             continue
         first: dict[str, Raw] = {}
         kept = []
@@ -140,10 +155,11 @@ def read_describe_json(files: list[SourceFile], c: Collector) -> Draft:
     tables = vpc.read_route_tables(ctx)
     acls = vpc.read_network_acls(ctx)
     subnets = vpc.read_subnets(ctx, vpcs)
+    vpcs, exclusions = public_access.read_block_public_access(ctx, vpcs)
     groups = security.read_security_groups(ctx)
     igws = gateways.read_internet_gateways(ctx)
     eigws = gateways.read_egress_only_internet_gateways(ctx)
-    nats = gateways.read_nat_gateways(ctx)
+    nats, regional_nats = gateways.read_nat_gateways(ctx)
     endpoints = gateways.read_vpc_endpoints(ctx, prefix_lists)
     peerings = gateways.read_peering_connections(ctx)
     vgws = gateways.read_vpn_gateways(ctx)
@@ -151,6 +167,7 @@ def read_describe_json(files: list[SourceFile], c: Collector) -> Draft:
     tgws = transit.read_transit_gateways(ctx)
     attachments = transit.read_attachments(ctx)
     tgw_tables = transit.read_route_tables(ctx, attachments)
+    multicast_domains = transit.read_multicast_domains(ctx)
     instances, instance_enis = interfaces.read_instances(ctx)
     enis = interfaces.read_interfaces(ctx, instance_enis)
     # These three read describe-addresses and RDS records into the interfaces, in this
@@ -171,6 +188,7 @@ def read_describe_json(files: list[SourceFile], c: Collector) -> Draft:
         "internet_gateways": igws,
         "egress_only_internet_gateways": eigws,
         "nat_gateways": nats,
+        "regional_nat_gateways": regional_nats,
         "vpc_endpoints": endpoints,
         "vpc_peering_connections": peerings,
         "transit_gateways": tgws,
@@ -179,10 +197,13 @@ def read_describe_json(files: list[SourceFile], c: Collector) -> Draft:
         "vpn_gateways": vgws,
         "vpn_connections": vpns,
         "prefix_lists": prefix_lists,
+        "transit_gateway_multicast_domains": multicast_domains,
+        "block_public_access_exclusions": exclusions,
     }
     return Draft(
         collections,
         references=ctx.references,
         read_ids={r.id for records in ctx.raw.values() for r in records},
         left_out=ctx.left_out,
+        settings={"idle_addresses": interfaces.idle_addresses(ctx)},
     )

@@ -15,6 +15,7 @@ from netcheck.errors import Severity
 from netcheck.inputs.diagnostics import Collector, Loc
 from netcheck.inputs.draft import Reference
 from netcheck.inputs.values import Json, tags
+from netcheck.model import IdleAddress
 
 
 @dataclass
@@ -38,6 +39,10 @@ class ReadContext:
     # id -> why it was left out (e.g. "state 'deleting'")
     left_out: dict[str, str] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
+    # Instances that are not running: id -> state (their public IPs answer nothing).
+    not_running: dict[str, str] = field(default_factory=dict)
+    # Public IPs kept by interfaces of instances that are not running.
+    idle: list[IdleAddress] = field(default_factory=list)
 
     def records(self, key: str) -> list[Raw]:
         return self.raw.get(key, [])

@@ -15,7 +15,7 @@ from typing import TypeVar
 from netcheck.errors import Severity
 from netcheck.inputs.aws import keys
 from netcheck.inputs.aws.context import Raw, ReadContext
-from netcheck.inputs.diagnostics import Loc
+from netcheck.inputs.diagnostics import Collector, Loc
 from netcheck.inputs.values import (
     Json,
     build,
@@ -41,6 +41,7 @@ from netcheck.model import (
     NatGatewayAddress,
     PeeringVpcInfo,
     PrefixList,
+    RegionalNatGateway,
     VpcEndpoint,
     VpcEndpointType,
     VpcPeeringConnection,
@@ -89,8 +90,10 @@ def read_egress_only_internet_gateways(ctx: ReadContext) -> list[EgressOnlyInter
     )
 
 
-def read_nat_gateways(ctx: ReadContext) -> list[NatGateway]:
-    out = []
+def read_nat_gateways(ctx: ReadContext) -> tuple[list[NatGateway], list[RegionalNatGateway]]:
+    """Available NAT gateways: zonal ones (in one subnet) and regional ones
+    (`AvailabilityMode: regional`, no subnet of their own)."""
+    out, regional = [], []
     for r in ctx.records("NatGateways"):
         d, loc, c = r.data, r.loc, ctx.c
         check_fields(d, keys.NAT_GATEWAY, loc, c)
@@ -98,25 +101,37 @@ def read_nat_gateways(ctx: ReadContext) -> list[NatGateway]:
         if state != "available":
             ctx.leave_out(r, "NAT gateway", state)
             continue
+        addresses = _nat_addresses(d, loc, c)
+        if (opt_str(d, "AvailabilityMode", loc, c) or "zonal") == "regional":
+            vpc_id = req_str(d, "VpcId", loc, c)
+            ctx.expect(vpc_id, loc.key("VpcId"), "VPC")
+            if vpc_id is None:
+                continue
+            c.note(
+                f"{r.id} is a regional NAT gateway: which address and path it uses per "
+                "Availability Zone is not in describe-* output, so paths through it are unknown",
+                loc,
+                analysis=True,
+            )
+            rnat = build(
+                RegionalNatGateway,
+                loc,
+                c,
+                **ctx.common(r),
+                vpc_id=vpc_id,
+                connectivity_type=opt_str(d, "ConnectivityType", loc, c) or "public",
+                public_ips=tuple(
+                    sorted({a.public_ip for a in addresses if a.public_ip is not None})
+                ),
+                state=state,
+            )
+            if rnat:
+                regional.append(rnat)
+            continue
         vpc_id, subnet_id = req_str(d, "VpcId", loc, c), req_str(d, "SubnetId", loc, c)
         ctx.expect(vpc_id, loc.key("VpcId"), "VPC")
         # The NAT routes from its subnet: without it nothing about the NAT can be analysed.
         ctx.expect(subnet_id, loc.key("SubnetId"), "subnet", Severity.ERROR)
-        addresses = []
-        for i, (a, where) in enumerate(objects(d, "NatGatewayAddresses", loc, c)):
-            if a.get("Status") in ("failed", "disassociating", "unassigning"):
-                continue
-            private = ip4(a["PrivateIp"], where.key("PrivateIp"), c) if a.get("PrivateIp") else None
-            public = ip4(a["PublicIp"], where.key("PublicIp"), c) if a.get("PublicIp") else None
-            addresses.append(
-                NatGatewayAddress(
-                    interface_id=opt_str(a, "NetworkInterfaceId", where, c),
-                    private_ip=private,
-                    public_ip=public,
-                    allocation_id=opt_str(a, "AllocationId", where, c),
-                    primary=opt_bool(a, "IsPrimary", where, c, default=i == 0),
-                )
-            )
         if vpc_id is None or subnet_id is None:
             continue
         nat = build(
@@ -132,7 +147,26 @@ def read_nat_gateways(ctx: ReadContext) -> list[NatGateway]:
         )
         if nat:
             out.append(nat)
-    return out
+    return out, regional
+
+
+def _nat_addresses(d: Json, loc: Loc, c: Collector) -> list[NatGatewayAddress]:
+    addresses = []
+    for i, (a, where) in enumerate(objects(d, "NatGatewayAddresses", loc, c)):
+        if a.get("Status") in ("failed", "disassociating", "unassigning"):
+            continue
+        private = ip4(a["PrivateIp"], where.key("PrivateIp"), c) if a.get("PrivateIp") else None
+        public = ip4(a["PublicIp"], where.key("PublicIp"), c) if a.get("PublicIp") else None
+        addresses.append(
+            NatGatewayAddress(
+                interface_id=opt_str(a, "NetworkInterfaceId", where, c),
+                private_ip=private,
+                public_ip=public,
+                allocation_id=opt_str(a, "AllocationId", where, c),
+                primary=opt_bool(a, "IsPrimary", where, c, default=i == 0),
+            )
+        )
+    return addresses
 
 
 _ENDPOINT_TYPES = {t.value.lower(): t for t in VpcEndpointType}

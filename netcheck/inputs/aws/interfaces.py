@@ -25,6 +25,8 @@ from netcheck.inputs.values import (
     Json,
     build,
     check_fields,
+    cidr4,
+    cidr6,
     ip4,
     ip6,
     nested_strings,
@@ -37,6 +39,7 @@ from netcheck.inputs.values import (
 )
 from netcheck.model import (
     DbInstance,
+    IdleAddress,
     Instance,
     InterfaceOwnerKind,
     NatGateway,
@@ -131,6 +134,51 @@ def _ipv6(d: Json, loc: Loc, ctx: ReadContext) -> tuple[IPv6Address, ...]:
     return tuple(out)
 
 
+def _prefixes(d: Json, loc: Loc, ctx: ReadContext) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The IPv4 and IPv6 prefixes delegated to an interface (`Ipv4Prefixes[].Ipv4Prefix`,
+    `Ipv6Prefixes[].Ipv6Prefix`): every address in them belongs to the interface."""
+    v4 = []
+    for item, where in objects(d, "Ipv4Prefixes", loc, ctx.c):
+        net = cidr4(item.get("Ipv4Prefix"), where.key("Ipv4Prefix"), ctx.c)
+        if net is not None and net not in v4:
+            v4.append(net)
+    v6 = []
+    for item, where in objects(d, "Ipv6Prefixes", loc, ctx.c):
+        net6 = cidr6(item.get("Ipv6Prefix"), where.key("Ipv6Prefix"), ctx.c)
+        if net6 is not None and net6 not in v6:
+            v6.append(net6)
+    return tuple(v4), tuple(v6)
+
+
+def _idle(
+    ctx: ReadContext,
+    addresses: list[PrivateAddress],
+    interface_id: str | None,
+    owner_id: str,
+) -> None:
+    """Record the public IPs of an interface whose instance is not running."""
+    for pa in addresses:
+        if pa.public_ip is not None:
+            ctx.idle.append(
+                IdleAddress(
+                    public_ip=pa.public_ip,
+                    private_ip=pa.address,
+                    interface_id=interface_id,
+                    owner_id=owner_id,
+                    state=ctx.not_running.get(owner_id, "stopped"),
+                )
+            )
+
+
+def idle_addresses(ctx: ReadContext) -> tuple[IdleAddress, ...]:
+    """The public IPs of interfaces of instances that are not running, one per address
+    (sorted), for `Network.idle_addresses`."""
+    seen: dict[Any, IdleAddress] = {}
+    for a in ctx.idle:
+        seen.setdefault(a.public_ip, a)
+    return tuple(seen[k] for k in sorted(seen))
+
+
 def _interface(r: Raw, ctx: ReadContext, **defaults: Any) -> NetworkInterface | None:
     d, loc, c = r.data, r.loc, ctx.c
     attachment = opt_dict(d, "Attachment", loc, c) or {}
@@ -152,6 +200,8 @@ def _interface(r: Raw, ctx: ReadContext, **defaults: Any) -> NetworkInterface | 
     if kind is Kind.INSTANCE or (instance_id and owner_id is None):
         owner_id = instance_id
     if owner_id and owner_id in ctx.left_out:
+        if owner_id in ctx.not_running:
+            _idle(ctx, addresses, r.id, owner_id)
         c.note(
             f"interface {r.id} left out: its owner {owner_id} was left out "
             f"({ctx.left_out[owner_id]})",
@@ -161,6 +211,7 @@ def _interface(r: Raw, ctx: ReadContext, **defaults: Any) -> NetworkInterface | 
         ctx.left_out[r.id] = f"owner {owner_id} left out"
         return None
     ctx.expect(subnet_id, loc.key("SubnetId"), "subnet", Severity.ERROR)
+    ipv4_prefixes, ipv6_prefixes = _prefixes(d, loc, ctx)
     groups = nested_strings(d, "Groups", "GroupId", loc, c)
     for i, gid in enumerate(groups):
         ctx.expect(gid, loc.key("Groups").index(i).key("GroupId"), "security group")
@@ -174,6 +225,8 @@ def _interface(r: Raw, ctx: ReadContext, **defaults: Any) -> NetworkInterface | 
         availability_zone=opt_str(d, "AvailabilityZone", loc, c) or defaults.get("az"),
         private_addresses=tuple(addresses),
         ipv6_addresses=_ipv6(d, loc, ctx),
+        ipv4_prefixes=ipv4_prefixes,
+        ipv6_prefixes=ipv6_prefixes,
         group_ids=tuple(groups),
         source_dest_check=opt_bool(d, "SourceDestCheck", loc, c, default=True),
         interface_type=opt_str(d, "InterfaceType", loc, c) or "interface",
@@ -193,6 +246,11 @@ def read_instances(ctx: ReadContext) -> tuple[list[Instance], list[Raw]]:
         state = (opt_dict(d, "State", loc, c) or {}).get("Name", "running")
         if state != "running":
             ctx.leave_out(r, "instance", state)
+            # Its Elastic IPs stay associated: the internet delivers to nobody behind them.
+            ctx.not_running[r.id] = str(state)
+            for nd, where in objects(d, "NetworkInterfaces", loc, c):
+                eid = opt_str(nd, "NetworkInterfaceId", where, c)
+                _idle(ctx, _addresses(nd, where, ctx), eid, r.id)
             continue
         placement = opt_dict(d, "Placement", loc, c) or {}
         eni_ids = []
@@ -347,6 +405,18 @@ def apply_addresses(ctx: ReadContext, enis: list[NetworkInterface]) -> list[Netw
             if d.get("PrivateIpAddress")
             else None
         )
+        instance_id = opt_str(d, "InstanceId", loc, c)
+        if eni is None and public is not None and instance_id in ctx.not_running:
+            assert instance_id is not None
+            ctx.idle.append(
+                IdleAddress(
+                    public_ip=public,
+                    private_ip=private,
+                    interface_id=eni_id,
+                    owner_id=instance_id,
+                    state=ctx.not_running[instance_id],
+                )
+            )
         if eni is None or public is None:
             continue
         target: IPv4Address | IPv6Address = private or eni.primary_address

@@ -33,6 +33,14 @@ ID_FIELDS: Final[dict[str, str]] = {
     "VpnGateways": "VpnGatewayId",
     "VpnConnections": "VpnConnectionId",
     "Addresses": "PublicIp",
+    "VpcBlockPublicAccessExclusions": "ExclusionId",
+    "TransitGatewayMulticastDomains": "TransitGatewayMulticastDomainId",
+}
+
+# Top-level keys holding one object rather than a list (`describe-vpc-block-public-access-
+# options`); read as one record with this id.
+SINGLE_KEYS: Final[dict[str, str]] = {
+    "VpcBlockPublicAccessOptions": "vpc-block-public-access-options",
 }
 
 # Wrappers whose elements are keyed by a route table or prefix list id (several per id allowed).
@@ -144,6 +152,20 @@ INSTANCE: Final = frozenset(
     | {"UsageOperation", "UsageOperationUpdateTime", "PrivateDnsNameOptions", "Ipv6Address"}
     | {"TpmSupport", "MaintenanceOptions", "CurrentInstanceBootMode"}
     | {"NetworkPerformanceOptions", "Operator", "InstanceLifecycle"}
+)
+VPC_BPA_OPTIONS: Final = frozenset(
+    {"AwsAccountId", "AwsRegion", "State", "InternetGatewayBlockMode", "Reason"}
+    | {"LastUpdateTimestamp", "ManagedBy", "ExclusionsAllowed"}
+)
+VPC_BPA_EXCLUSION: Final = frozenset(
+    {"ExclusionId", "InternetGatewayExclusionMode", "ResourceArn", "State", "Reason"}
+    | {"CreationTimestamp", "LastUpdateTimestamp", "DeletionTimestamp"}
+    | _TAGS
+)
+TRANSIT_GATEWAY_MULTICAST_DOMAIN: Final = frozenset(
+    {"TransitGatewayMulticastDomainId", "TransitGatewayId", "TransitGatewayMulticastDomainArn"}
+    | {"OwnerId", "Options", "State", "CreationTime"}
+    | _TAGS
 )
 RESERVATION: Final = frozenset({"Groups", "Instances", "OwnerId", "RequesterId", "ReservationId"})
 INTERNET_GATEWAY: Final = frozenset({"InternetGatewayId", "Attachments", "OwnerId"} | _TAGS)

@@ -34,6 +34,7 @@ from netcheck.model import (
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayAttachmentType,
+    TransitGatewayMulticastDomain,
     TransitGatewayRoute,
     TransitGatewayRouteTable,
 )
@@ -315,4 +316,38 @@ def read_route_tables(
         )
         if table:
             out.append(table)
+    return out
+
+
+def read_multicast_domains(ctx: ReadContext) -> list[TransitGatewayMulticastDomain]:
+    """Transit gateway multicast domains (`describe-transit-gateway-multicast-domains`);
+    multicast forwarding itself is not modelled (paths that may use it end unknown)."""
+    out = []
+    for r in ctx.records("TransitGatewayMulticastDomains"):
+        d, loc, c = r.data, r.loc, ctx.c
+        check_fields(d, keys.TRANSIT_GATEWAY_MULTICAST_DOMAIN, loc, c)
+        state = opt_str(d, "State", loc, c) or "available"
+        if state not in ("available", "pending"):
+            ctx.leave_out(r, "transit gateway multicast domain", state)
+            continue
+        tgw_id = req_str(d, "TransitGatewayId", loc, c)
+        ctx.expect(tgw_id, loc.key("TransitGatewayId"), "transit gateway")
+        if tgw_id is None:
+            continue
+        c.note(
+            f"{r.id} is a multicast domain of {tgw_id}: multicast forwarding is not modelled, "
+            "multicast packets from VPCs attached to it are unknown",
+            loc,
+            analysis=True,
+        )
+        domain = build(
+            TransitGatewayMulticastDomain,
+            loc,
+            c,
+            **ctx.common(r),
+            transit_gateway_id=tgw_id,
+            state=state,
+        )
+        if domain:
+            out.append(domain)
     return out

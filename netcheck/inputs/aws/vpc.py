@@ -36,6 +36,7 @@ from netcheck.model import (
     ICMPV6,
     TCP,
     UDP,
+    BlockPublicAccessMode,
     Direction,
     NaclEntry,
     NetworkAcl,
@@ -63,6 +64,33 @@ def _ipv6_blocks(data: Json, loc: Loc, ctx: ReadContext) -> tuple[IPv6Network, .
     return tuple(out)
 
 
+_BPA_MODES = {m.value: m for m in BlockPublicAccessMode}
+
+
+def block_public_access_mode(
+    value: object, loc: Loc, ctx: ReadContext
+) -> BlockPublicAccessMode | None:
+    """An `InternetGatewayBlockMode` value; an unrecognised one is an error (which mode
+    applies decides whether the internet gateway passes anything)."""
+    if value is None:
+        return None
+    mode = _BPA_MODES.get(value) if isinstance(value, str) else None
+    if mode is None:
+        ctx.c.error(
+            f"unknown VPC Block Public Access mode {value!r} (expected one of "
+            f"{', '.join(sorted(_BPA_MODES))})",
+            loc,
+        )
+    return mode
+
+
+def block_public_access_state(d: Json, loc: Loc, ctx: ReadContext) -> BlockPublicAccessMode | None:
+    """The VPC BPA mode a VPC or subnet reports (`BlockPublicAccessStates`), if any."""
+    states = opt_dict(d, "BlockPublicAccessStates", loc, ctx.c) or {}
+    where = loc.key("BlockPublicAccessStates").key("InternetGatewayBlockMode")
+    return block_public_access_mode(states.get("InternetGatewayBlockMode"), where, ctx)
+
+
 def read_vpcs(ctx: ReadContext) -> list[Vpc]:
     out = []
     for r in ctx.records("Vpcs"):
@@ -83,7 +111,6 @@ def read_vpcs(ctx: ReadContext) -> list[Vpc]:
         if not blocks:
             ctx.c.error("VPC has no IPv4 CIDR block (CidrBlock)", loc)
             continue
-        bpa = opt_dict(d, "BlockPublicAccessStates", loc, ctx.c) or {}
         vpc = build(
             Vpc,
             loc,
@@ -92,7 +119,7 @@ def read_vpcs(ctx: ReadContext) -> list[Vpc]:
             cidr_blocks=tuple(blocks),
             ipv6_cidr_blocks=_ipv6_blocks(d, loc, ctx),
             is_default=opt_bool(d, "IsDefault", loc, ctx.c),
-            block_public_access=bpa.get("InternetGatewayBlockMode"),
+            block_public_access=block_public_access_state(d, loc, ctx),
         )
         if vpc:
             out.append(vpc)
@@ -358,6 +385,7 @@ def read_subnets(ctx: ReadContext, vpcs: list[Vpc]) -> list[Subnet]:
             ipv6_cidr_blocks=_ipv6_blocks(d, loc, ctx),
             route_table_id=UNRESOLVED,
             network_acl_id=UNRESOLVED,
+            block_public_access=block_public_access_state(d, loc, ctx),
         )
         if subnet:
             out.append(subnet)

@@ -11,17 +11,23 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
-from netcheck.model import Direction, NetworkInterface, Subnet
+from typing import NoReturn
+
+from netcheck.model import Direction, InterfaceOwnerKind, NetworkInterface, Subnet
+from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
 from netcheck.walk.hops import nat_gateway, security_group
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk
+from netcheck.walk.match import in_cidr
 
 
 def start_interface(w: Walk, eni: NetworkInterface) -> None:
     subnet: Subnet = w.lookup(eni.subnet_id, Subnet, "subnet")
-    if eni.source_dest_check and w.packet.src_ip not in eni.addresses:
+    if eni.owner_kind is InterfaceOwnerKind.UNATTACHED:
+        _not_attached(w, eni, HopKind.ENI_EGRESS)
+    if eni.source_dest_check and not _own_address(eni, w.packet.src_ip):
         w.hop(eni.id, HopKind.ENI_EGRESS, "deny", rule="source/destination check")
         w.drop(
             "ENI_SOURCE_DEST_CHECK_RESTRICTION",
@@ -34,6 +40,19 @@ def start_interface(w: Walk, eni: NetworkInterface) -> None:
     if not w.is_reply:
         security_group.security_groups(w, eni, Direction.EGRESS)
     subnet_hops.route_from(w, subnet)
+
+
+def _own_address(eni: NetworkInterface, address: IPAddress) -> bool:
+    """One of `eni`'s private addresses, or in a prefix delegated to it."""
+    if address in eni.addresses:
+        return True
+    return any(in_cidr(address, prefix) for prefix in eni.ipv4_prefixes)
+
+
+def _not_attached(w: Walk, eni: NetworkInterface, kind: HopKind) -> NoReturn:
+    """forwarding.md "Interfaces that are not attached": nothing sends or answers there."""
+    w.hop(eni.id, kind, "deny", detail="not attached")
+    w.drop("ENI_NOT_ATTACHED", eni.id, f"{eni.id} is not attached: nothing sends or answers there")
 
 
 def arrive(w: Walk, subnet: Subnet) -> None:
@@ -53,6 +72,8 @@ def arrive(w: Walk, subnet: Subnet) -> None:
             f"no interface of {subnet.id} has address {dst}",
         )
     eni = owners[0]
+    if eni.owner_kind is InterfaceOwnerKind.UNATTACHED:
+        _not_attached(w, eni, HopKind.ENI_INGRESS)
     if not w.is_reply:
         security_group.security_groups(w, eni, Direction.INGRESS)
     w.hop(eni.id, HopKind.ENI_INGRESS)

@@ -15,7 +15,7 @@ from typing import NoReturn
 from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
 from netcheck.model.packet import DispositionKind
-from netcheck.walk.hops import gateway_route_table
+from netcheck.walk.hops import block_public_access, gateway_route_table
 from netcheck.walk.hops.context import Walk, with_changes
 from netcheck.walk.match import is_public
 
@@ -39,6 +39,7 @@ def on_internet(w: Walk) -> NoReturn:
         w.drop("IGW_DESTINATION_RFC1918", "internet", f"the internet does not route to {dst}")
     owner = owner_of_public_ip(w, dst)
     if owner is None:
+        _nobody_behind(w, dst)
         w.hop("internet", HopKind.INTERNET)
         w.finish(DispositionKind.EXITS_INTERNET, "internet", None, f"{dst} is on the internet")
     vpc_id, private = owner
@@ -51,6 +52,7 @@ def on_internet(w: Walk) -> NoReturn:
             f"{dst} belongs to {vpc_id}, which has no internet gateway",
         )
     w.hop("internet", HopKind.INTERNET)
+    block_public_access.check_ingress(w, vpc_id, private, igw)
     w.translate(
         igw.id,
         HopKind.INTERNET_GATEWAY,
@@ -59,6 +61,24 @@ def on_internet(w: Walk) -> NoReturn:
     )
     gateway_route_table.enter_vpc_via_gateway(w, igw.id, vpc_id)
     raise AssertionError("enter_vpc_via_gateway always stops")  # pragma: no cover
+
+
+def _nobody_behind(w: Walk, dst: IPAddress) -> None:
+    """forwarding.md "On the internet": an Elastic IP kept by a stopped instance's
+    interface, or an address of a regional NAT gateway, is no internet host: dropped."""
+    idle = w.net.idle_address(dst)
+    if idle is not None:
+        owner = idle.owner_id or idle.interface_id or str(dst)
+        w.hop("internet", HopKind.INTERNET, "deny", detail=f"{dst} belongs to {owner}")
+        w.drop("INSTANCE_NOT_RUNNING", owner, f"{dst} belongs to {owner}, which is {idle.state}")
+    for nat in sorted(w.net.regional_nat_gateways, key=lambda n: n.id):
+        if dst in nat.public_ips:
+            w.hop("internet", HopKind.INTERNET, "deny", detail=f"{dst} belongs to {nat.id}")
+            w.drop(
+                "NGW_NO_UNSOLICITED_INBOUND",
+                nat.id,
+                f"{dst} is an address of {nat.id}, which accepts no unsolicited inbound traffic",
+            )
 
 
 def owner_of_public_ip(w: Walk, public: IPAddress) -> tuple[str, IPAddress] | None:

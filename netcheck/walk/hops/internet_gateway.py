@@ -12,7 +12,7 @@ from __future__ import annotations
 from netcheck.model import InternetGateway, Route, Subnet
 from netcheck.model.addresses import IPAddress
 from netcheck.model.hops import HopKind
-from netcheck.walk.hops import internet
+from netcheck.walk.hops import block_public_access, internet
 from netcheck.walk.hops import subnet as subnet_hops
 from netcheck.walk.hops.context import Walk, with_changes
 
@@ -27,6 +27,7 @@ def resolve_igw(w: Walk, route: Route, subnet: Subnet) -> object:
 def to_igw(w: Walk, subnet: Subnet, target: object, egress_checked: bool) -> None:
     assert isinstance(target, InternetGateway)
     subnet_hops.leave(w, subnet, egress_checked)
+    block_public_access.check_egress(w, subnet, target)
     src = w.packet.src_ip
     public = public_ip_for(w, subnet.vpc_id, src)
     if public is None:

@@ -21,6 +21,7 @@ from netcheck.model import (
     Direction,
     InterfaceOwnerKind,
     NatGateway,
+    RegionalNatGateway,
     Route,
     Subnet,
     Vpc,
@@ -35,12 +36,25 @@ from netcheck.walk.match import in_cidr
 
 def resolve_nat(w: Walk, route: Route, subnet: Subnet) -> object:
     nat = w.net.get(route.target_id or "")
-    if isinstance(nat, NatGateway) and available(nat.state) and nat.vpc_id == subnet.vpc_id:
+    if (
+        isinstance(nat, NatGateway | RegionalNatGateway)
+        and available(nat.state)
+        and nat.vpc_id == subnet.vpc_id
+    ):
         return nat
     return None
 
 
 def to_nat(w: Walk, subnet: Subnet, target: object, egress_checked: bool) -> None:
+    if isinstance(target, RegionalNatGateway):
+        # forwarding.md "NAT gateway": a regional NAT gateway's per-AZ address and path are
+        # not in the snapshot; the packet leaves the subnet and its fate is unknown.
+        subnet_hops.leave(w, subnet, egress_checked)
+        w.unknown(
+            target.id,
+            f"{target.id} is a regional NAT gateway: the address and path it uses in "
+            f"{subnet.availability_zone} are not in the snapshot",
+        )
     assert isinstance(target, NatGateway)
     nat = target
     subnet_hops.leave(w, subnet, egress_checked)

@@ -11,12 +11,17 @@ ends it (`Stop`) or calls the next hop.
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
+
 from netcheck.model import Direction, Route, RouteState, RouteTable, Subnet
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops import interface, network_acl
 from netcheck.walk.hops import table as hop_table
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import longest_prefix_match
+from netcheck.walk.match import in_cidr, longest_prefix_match
+
+# IPv4 multicast (RFC 5771), 224.0.0.0/4.
+MULTICAST = IPv4Network("224.0.0.0/4")
 
 
 def route_from(w: Walk, subnet: Subnet, *, egress_checked: bool = False) -> None:
@@ -24,6 +29,15 @@ def route_from(w: Walk, subnet: Subnet, *, egress_checked: bool = False) -> None
     passed this very packet, so it is not listed twice (no caller needs it since a TGW
     egress subnet is routed like a packet from inside it)."""
     table: RouteTable = w.lookup(subnet.route_table_id, RouteTable, "route table")
+    domains = w.net.multicast_domains_of_vpc(subnet.vpc_id)
+    if domains and in_cidr(w.packet.dst_ip, MULTICAST):
+        # forwarding.md "Transit gateway multicast": a multicast domain of an attached TGW
+        # may forward this packet to its group members, which is not modelled.
+        w.unknown(
+            domains[0],
+            f"multicast to {w.packet.dst_ip} from {subnet.vpc_id} may be forwarded by "
+            f"transit gateway multicast domain {', '.join(domains)}; not modelled",
+        )
     match = longest_prefix_match(w.net, table.routes, w.packet.dst_ip)
     if match is None:
         w.hop(table.id, HopKind.ROUTE_TABLE, "deny", detail=f"no route to {w.packet.dst_ip}")
