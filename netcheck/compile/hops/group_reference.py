@@ -53,17 +53,18 @@ class Scope:
 
 
 def members_in(network: Network, vpc_ids: frozenset[str]) -> Members:
-    """The private addresses of the interfaces in `vpc_ids` carrying a group (a group not
-    in the snapshot matches nothing)."""
+    """The private addresses (delegated prefixes included) of the interfaces in `vpc_ids`
+    carrying a group (a group not in the snapshot matches nothing)."""
 
     def runs(group_id: str) -> IntervalSet:
         if network.get(group_id) is None:
             return IntervalSet(())
-        return IntervalSet.of_values(
-            int(a)
-            for eni in network.interfaces_in_group(group_id)
-            if eni.vpc_id in vpc_ids
-            for a in eni.addresses
+        members = [e for e in network.interfaces_in_group(group_id) if e.vpc_id in vpc_ids]
+        addresses = IntervalSet.of_values(int(a) for eni in members for a in eni.addresses)
+        return addresses | IntervalSet(
+            (int(p.network_address), int(p.broadcast_address))
+            for eni in members
+            for p in eni.ipv4_prefixes
         )
 
     return runs

@@ -33,7 +33,7 @@ from netcheck.model import (
 from netcheck.model.hops import HopKind
 from netcheck.model.routing import RouteState, RouteTargetKind
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import longest_prefix_match, protocol_match, sg_rule_matches
+from netcheck.walk.match import in_cidr, longest_prefix_match, protocol_match, sg_rule_matches
 
 
 def security_groups(w: Walk, eni: NetworkInterface, direction: Direction) -> None:
@@ -97,7 +97,12 @@ def _reference_matches(
     if w.net.get(group_id) is None:
         return False
     remote = packet.src_ip if direction is Direction.INGRESS else packet.dst_ip
-    owners = [m for m in w.net.interfaces_in_group(group_id) if remote in m.addresses]
+    # A member's addresses include the prefixes delegated to it (prefix delegation).
+    owners = [
+        m
+        for m in w.net.interfaces_in_group(group_id)
+        if remote in m.addresses or any(in_cidr(remote, p) for p in m.ipv4_prefixes)
+    ]
     if any(m.vpc_id == eni.vpc_id for m in owners):
         return True
     vpcs = sorted({m.vpc_id for m in owners})
