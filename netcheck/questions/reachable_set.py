@@ -103,6 +103,8 @@ def solve_pair(
 ) -> SetOutcome:
     """The boxes of one resolved source/destination pair (an `unknown` outcome when a path
     needs a resource the snapshot lacks or the NAT-port choices are too many)."""
+    if destination.missing:
+        return SetOutcome(status="unknown", reason=destination.missing[0][1])
     try:
         reach = build_reach(
             network,
