@@ -14,7 +14,7 @@ from __future__ import annotations
 from netcheck.model import Direction, NetworkInterface, SecurityGroup
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import sg_rule_matches
+from netcheck.walk.match import missing_entries, protocol_match, sg_rule_matches
 
 
 def security_groups(w: Walk, eni: NetworkInterface, direction: Direction) -> None:
@@ -41,6 +41,24 @@ def security_groups(w: Walk, eni: NetworkInterface, direction: Direction) -> Non
             f"security group {missing[0]} of {eni.id} is not in the snapshot",
             "UNKNOWN_RESOURCE",
         )
+    # A rule whose prefix list has unknown entries might allow the packet: the protocol and
+    # ports are all that can be checked.
+    for group_id in sorted(eni.group_ids):
+        group = w.net.get(group_id)
+        assert isinstance(group, SecurityGroup)
+        for rule in group.rules(direction):
+            if rule.prefix_list_id is None:
+                continue
+            why = missing_entries(w.net, rule.prefix_list_id)
+            if why is not None and protocol_match(
+                rule.protocol, rule.port_range, rule.icmp_type, rule.icmp_code, w.packet
+            ):
+                w.unknown(
+                    rule.prefix_list_id,
+                    f"{why}; rule {rule.rule_id} of {group_id} uses it "
+                    f"({direction.value} of {eni.id})",
+                    "UNKNOWN_RESOURCE",
+                )
     groups = ", ".join(sorted(eni.group_ids)) or "any group"
     w.hop(
         eni.id,
