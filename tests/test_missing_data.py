@@ -508,3 +508,12 @@ def test_active_route_to_a_tgw_without_the_vpcs_attachment_in_the_snapshot_is_un
     assert a.verdict is Verdict.UNKNOWN
     assert a.component_id == TGW and VPC_A in a.reason
     assert "describe-transit-gateway-attachments" in a.reason
+
+
+def test_rds_without_its_interface_as_the_source_is_unknown():
+    snap = netcheck.load(_rds(False))
+    a = snap.query(DB, ENI_WEB, protocol="tcp", port=443)
+    assert a.verdict is Verdict.UNKNOWN
+    assert a.component_id == DB and "RDSNetworkInterface" in a.reason
+    s = snap.reachable_set(DB, ENI_WEB, protocol="tcp")
+    assert s.status == "unknown" and DB in s.reason

@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 from ipaddress import ip_network
 
-from netcheck.errors import QueryError
+from netcheck.errors import MissingResource, QueryError
 from netcheck.model.addresses import Family, IPPrefix, V4Address, V4Prefix, family_of
 from netcheck.model.base import ICMP, NON_PUBLIC_RANGES, TCP, UDP, Frozen, PortRange, Resource
 from netcheck.model.gateways import (
@@ -218,6 +218,10 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
         cidrs = _v4(vpn.onprem_cidrs) if isinstance(vpn, VpnConnection) else ()
         return (Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=cidrs),)
     enis = _interfaces_of(network, r)
+    if not enis and isinstance(r, DbInstance):
+        # AWS gives every DB instance an interface: the snapshot lacks it (unknown, not bad
+        # input; the API turns this into an `unknown` answer).
+        raise MissingResource(r.id, _missing_db_interface(r))
     if not enis:
         raise QueryError(f"{text!r} ({type(r).__name__}) has no network interface to start from")
     return tuple(_iface_source(e) for e in enis)
