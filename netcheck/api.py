@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netcheck.compile.index import NetworkIndex, index_for
-from netcheck.errors import Diagnostic, QueryError
+from netcheck.errors import Diagnostic, MissingResource, QueryError
 from netcheck.explain.answer import Answer, Blocker, Proof, Query, Verdict, Witness
 from netcheck.explain.build import build_answer
 from netcheck.model.base import TCP, UDP
@@ -37,6 +37,7 @@ from netcheck.policy import check as check_rules
 from netcheck.questions.options import check_options, model_options, suggest_keywords
 from netcheck.report.smt2 import write_smt2
 from netcheck.solve.engine import Request, run
+from netcheck.solve.results import Outcome
 
 if TYPE_CHECKING:
     from datetime import date
@@ -104,9 +105,16 @@ class Snapshot:
             src_port=None if sports is None else str(sports),
             one_way=one_way,
         )
+        try:
+            sources = resolve_sources(self.network, src)
+        except MissingResource as e:
+            # The source stands for a resource whose interface the snapshot lacks (an RDS
+            # instance): nothing can be said, which is unknown, not bad input.
+            missing = Outcome(Verdict.UNKNOWN, reason=e.reason, unknown_component=e.component_id)
+            return build_answer(self.network, query, missing, check=check_witness)
         req = Request(
             network=self.network,
-            sources=resolve_sources(self.network, src),
+            sources=sources,
             destination=resolve_destination(self.network, dst),
             header=Header(protocol=proto, dst_ports=dports, src_ports=sports),
             one_way=one_way,

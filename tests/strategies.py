@@ -691,7 +691,36 @@ def networks(draw: st.DrawFn, transit: bool = False) -> Network:
     if has_tgw:
         _tgw_route_tables(draw, b, attachments, n_vpcs)
     onprem = ("172.20.0.0/16",) if _chance(draw, 1, 3) else ()
+    _missing_data(draw, b, vpcs[0])
     return b.build(onprem=onprem)
+
+
+REMOTE_PCX, REMOTE_VPC, REMOTE_RANGE = "pcx-remote", "vpc-remote", "10.9.0.0/16"
+
+
+def _missing_data(draw: st.DrawFn, b: Builder, vpc: str) -> None:
+    """Data a snapshot may lack (forwarding.md "Unknown because missing"), drawn last so the
+    draws before it keep their meaning: the S3 prefix list without its entries, and an
+    active peering from `vpc` to a VPC of another account (not in the snapshot, 10.9.0.0/16)
+    with, mostly, a route back over it in `vpc`'s main table."""
+    if _chance(draw, 1, 4):
+        b._replace("prefix_lists", PrefixList(id=S3_PREFIX_LIST, entries_known=False))
+    if _chance(draw, 1, 3):
+        local = next(v for v in b.items["vpcs"] if v.id == vpc)
+        b._add(
+            "vpc_peering_connections",
+            VpcPeeringConnection(
+                id=REMOTE_PCX,
+                requester=PeeringVpcInfo(vpc_id=vpc, cidr_blocks=local.cidr_blocks),
+                accepter=PeeringVpcInfo(
+                    vpc_id=REMOTE_VPC, cidr_blocks=(IPv4Network(REMOTE_RANGE),)
+                ),
+            ),
+        )
+        if _chance(draw, 3, 1):
+            main = next(t for t in b.items["route_tables"] if t.id == f"rtb-main-{vpc}")
+            back = route(REMOTE_RANGE, "vpc-peering-connection", REMOTE_PCX)
+            b._replace("route_tables", main.model_copy(update={"routes": (*main.routes, back)}))
 
 
 def _route_targets(
@@ -819,6 +848,13 @@ def queries(draw: st.DrawFn, network: Network) -> tuple[Origin, Packet]:
     """An origin and a packet that suits it (mostly: an interface sends from its own address
     to another interface or a public host, the internet from a public host to a public IP of
     the network, on-prem from an on-prem host)."""
+    if network.get(REMOTE_PCX) is not None and _chance(draw, 1, 3):
+        # A host of the peered VPC outside the snapshot, entering over the peering.
+        private = sorted({str(a) for e in network.network_interfaces for a in e.addresses})
+        dst = draw(st.sampled_from(private or _addresses(network)))
+        src = draw(st.sampled_from(("10.9.9.9", "10.9.0.20")))
+        origin = Origin(kind=OriginKind.PEERING, peering_id=REMOTE_PCX)
+        return origin, draw(packets(network, src, dst))
     kind = draw(st.sampled_from(("interface",) * 5 + ("internet", "internet", "onprem")))
     private = sorted({str(a) for e in network.network_interfaces for a in e.addresses})
     public = sorted({str(a) for e in network.network_interfaces for a in e.public_ips})

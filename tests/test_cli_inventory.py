@@ -238,7 +238,8 @@ def test_process_dangling_references():
     )
     assert (
         f"warning: {bad} $.RouteTables[0].Routes[1].NatGatewayId [rtb-1]: NAT gateway nat-404 is "
-        "not in the snapshot; AWS shows such a route as blackhole" in lines
+        "not in the snapshot; the route is active, so AWS has the target: paths along it are "
+        "unknown" in lines
     )
     assert (
         f"warning: {bad} $.NetworkAcls[0].Associations[0].SubnetId [acl-1]: associated subnet "

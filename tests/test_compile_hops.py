@@ -260,8 +260,16 @@ def test_igw_egress_translates_to_the_public_ip_then_the_internet():
     assert labels(out)[-1] == "internet:exit"
 
 
-def test_bad_state_route_when_the_igw_is_missing():
+def test_unknown_when_the_igw_of_an_active_route_is_missing():
+    # AWS reports a route active only while its target exists: the snapshot lacks it.
     hc, p = ctx(net(route("0.0.0.0/0", "internet-gateway", "igw-gone")))
+    paths = subnet.route_from_subnet(hc, hc.net.subnet(SUBNET_1), p, (), PathState())
+    assert ("unknown", "UNKNOWN_RESOURCE", "igw-gone") in ends(paths)
+    assert ("dropped", "BAD_STATE_ROUTE", RTB_1) not in ends(paths)
+
+
+def test_bad_state_route_when_the_igw_of_a_blackhole_route_is_missing():
+    hc, p = ctx(net(route("0.0.0.0/0", "internet-gateway", "igw-gone", state="blackhole")))
     paths = subnet.route_from_subnet(hc, hc.net.subnet(SUBNET_1), p, (), PathState())
     assert ("dropped", "BAD_STATE_ROUTE", RTB_1) in ends(paths)
 

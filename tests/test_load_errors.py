@@ -116,7 +116,7 @@ def test_route_to_missing_nat_gateway_is_a_warning(tmp_path):
     result = load_snapshot(path)
     d = find(result.diagnostics, Severity.WARNING, "$.RouteTables[0].Routes[2].NatGatewayId")
     assert d.file == str(path) and d.resource_id == "rtb-0amain"
-    assert "nat-0missing is not in the snapshot" in d.message and "blackhole" in d.message
+    assert "nat-0missing is not in the snapshot" in d.message and "unknown" in d.message
 
 
 def test_route_to_left_out_resource_says_so(tmp_path):

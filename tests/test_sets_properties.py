@@ -53,6 +53,16 @@ def in_origin(network: Network, origin: Origin, packet: Packet) -> bool:
         return public and packet.src_ip not in {pub for pub, _v, _p in public_owners(network)}
     if origin.kind is OriginKind.ONPREM:
         return any(packet.src_ip in c for c in network.declared_onprem_cidrs())
+    if origin.kind is OriginKind.PEERING:
+        # An address of the peered VPC outside the snapshot (forwarding.md).
+        pcx = network.get(origin.peering_id or "")
+        sides = (pcx.requester, pcx.accepter) if pcx is not None else ()
+        return any(
+            packet.src_ip in c
+            for x in sides
+            if network.get(x.vpc_id) is None
+            for c in x.cidr_blocks
+        )
     return True
 
 

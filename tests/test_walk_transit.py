@@ -3,6 +3,7 @@ propagation, static beats propagated, blackhole, isolation, AZ rule, attachment 
 
 from __future__ import annotations
 
+import pytest
 from strategies import (
     ONPREM,
     Builder,
@@ -249,16 +250,22 @@ def test_missing_association_is_dropped():
     )
 
 
-def test_vpc_without_attachment_is_bad_state_route():
+@pytest.mark.parametrize("state", ["active", "blackhole"])
+def test_vpc_without_attachment(state):
+    # An active route to a TGW implies an attachment of the VPC (AWS blackholes the route
+    # once it is gone): without it in the snapshot the walk is unknown, not a drop.
     b = Builder()
     b.tgw(TGW)
     b.vpc("vpc-1", "10.1.0.0/16")
-    b.main_routes("vpc-1", route("10.0.0.0/8", "transit-gateway", TGW))
+    b.main_routes("vpc-1", route("10.0.0.0/8", "transit-gateway", TGW, state=state))
     b.subnet("subnet-1", "vpc-1", "10.1.1.0/24")
     b.sg("sg-all", None, ingress(), egress())
     b.eni("eni-1", "subnet-1", "10.1.1.10", "sg-all")
     t = walk(b.build(), tcp("10.1.1.10", "10.2.1.10"), from_eni("eni-1"))
-    assert (t.disposition.code, t.disposition.component_id) == ("BAD_STATE_ROUTE", "rtb-main-vpc-1")
+    expected = (
+        ("UNKNOWN_RESOURCE", TGW) if state == "active" else ("BAD_STATE_ROUTE", "rtb-main-vpc-1")
+    )
+    assert (t.disposition.code, t.disposition.component_id) == expected
 
 
 def test_attachment_subnet_nacls_apply():

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from netcheck.compile.hops import interface, internet, onprem
+from netcheck.compile.hops import interface, internet, onprem, peering
 from netcheck.compile.hops.context import HopContext, PathState, Steps
 from netcheck.compile.hops.internet import is_public
 from netcheck.compile.hops.table import ROUTE_TARGETS
@@ -71,6 +71,8 @@ class Explorer:
             return interface.leave_interface(hc, eni, p, (), ps)
         if origin.kind is OriginKind.INTERNET:
             return internet.on_internet(hc, p, (), ps)
+        if origin.kind is OriginKind.PEERING:
+            return peering.from_peering(hc, origin.peering_id or "", p, (), ps)
         return onprem.from_onprem(hc, p, (), ps)
 
     def reply_from(self, end: End, sessions: tuple[NatSession, ...], r: SymPacket) -> list[Path]:

@@ -33,6 +33,7 @@ from netcheck.model.filtering import (
     RuleAction,
     SecurityGroupRule,
 )
+from netcheck.model.gateways import PrefixList
 from netcheck.model.intervals import IntervalSet
 from netcheck.model.network import Network
 
@@ -282,3 +283,40 @@ def sg_check(
             )
     allowed = z3.Or(*(r.cond for r in rules)) if rules else z3.BoolVal(False)
     return allowed, rules
+
+
+def prefix_list_gap(network: Network, pl_id: str) -> str | None:
+    """Why the entries of prefix list `pl_id` are unknown (the reason names the command that
+    supplies them), or None when the snapshot has them. docs/semantics/forwarding.md
+    "Unknown because missing"."""
+    pl = network.get(pl_id)
+    if not isinstance(pl, PrefixList):
+        return (
+            f"prefix list {pl_id} is not in the snapshot (aws ec2 describe-managed-prefix-lists; "
+            f"aws ec2 get-managed-prefix-list-entries --prefix-list-id {pl_id})"
+        )
+    if not pl.entries_known:
+        return (
+            f"{pl_id} has no entries in the snapshot (aws ec2 get-managed-prefix-list-entries "
+            f"--prefix-list-id {pl_id})"
+        )
+    return None
+
+
+def sg_unknown_rules(
+    network: Network, group_ids: tuple[str, ...], direction: Direction, p: SymPacket
+) -> list[tuple[str, str, z3.BoolRef]]:
+    """Rules of the groups whose peer is a prefix list with unknown entries, as
+    (prefix list id, reason, "the rule's protocol and ports match"): such a rule may or may
+    not match the remote address, so a packet that only it could allow is `unknown`."""
+    out: list[tuple[str, str, z3.BoolRef]] = []
+    for gid in sorted(group_ids):
+        sg = network.get(gid)
+        for r in getattr(sg, direction.value, ()) if sg is not None else ():
+            if r.prefix_list_id is None:
+                continue
+            gap = prefix_list_gap(network, r.prefix_list_id)
+            if gap is not None:
+                cond = _protocol_match(p, r.protocol, r.port_range, r.icmp_type, r.icmp_code)
+                out.append((r.prefix_list_id, f"{gap}; rule {r.rule_id} of {gid} uses it", cond))
+    return out

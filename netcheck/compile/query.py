@@ -12,6 +12,7 @@ from __future__ import annotations
 import z3
 
 from netcheck.compile.hops.internet import is_public
+from netcheck.compile.hops.peering import peered_side
 from netcheck.compile.packet import SymPacket, domain, in_range, ip_in_any, ip_is_any
 from netcheck.compile.steps import End
 from netcheck.model.base import TCP, UDP
@@ -32,6 +33,11 @@ def source_constraint(network: Network, src: Source, p: SymPacket) -> z3.BoolRef
         parts.append(is_public(p.src_ip))
     elif src.origin.kind is OriginKind.ONPREM:
         parts.append(ip_in_any(p.src_ip, list(network.declared_onprem_cidrs())))
+    elif src.origin.kind is OriginKind.PEERING:
+        sides = peered_side(network, src.origin.peering_id or "")
+        parts.append(
+            ip_in_any(p.src_ip, list(sides[1].cidr_blocks)) if sides else z3.BoolVal(False)
+        )
     return z3.And(*parts) if parts else z3.BoolVal(True)
 
 
@@ -91,6 +97,11 @@ def reply_accepts(src: Source, end: End) -> bool:
         return end.kind is DispositionKind.DELIVERED and end.component_id == src.origin.interface_id
     if src.origin.kind is OriginKind.INTERNET:
         return end.kind is DispositionKind.EXITS_INTERNET
+    if src.origin.kind is OriginKind.PEERING:
+        # Back over the connection it came in by.
+        return (
+            end.kind is DispositionKind.EXITS_PEERING and end.component_id == src.origin.peering_id
+        )
     return end.kind is DispositionKind.EXITS_ONPREM
 
 

@@ -81,6 +81,11 @@ def build(network: Network) -> nx.DiGraph:
     for vgw in network.vpn_gateways:
         for v in vgw.vpc_ids:
             g.add_edge("onprem", f"vpc:{v}")
+    for pcx in network.vpc_peering_connections:
+        # A peered VPC outside the snapshot sends packets in over the connection.
+        for side in (pcx.requester, pcx.accepter):
+            if network.get(side.vpc_id) is not None:
+                g.add_edge(f"pcx-in:{pcx.id}", f"vpc:{side.vpc_id}")
     for t in network.route_tables:
         if t.gateway_ids:
             _route_edges(g, network, f"vpc:{t.vpc_id}", t, t.vpc_id)
@@ -89,6 +94,8 @@ def build(network: Network) -> nx.DiGraph:
         if a.resource_type is TransitGatewayAttachmentType.VPN:
             g.add_edge("onprem", node)
         table = network.transit_gateway_route_table_of(a.id)
+        if table is not None and not table.routes_known:
+            g.add_edge(node, "unknown")  # the table's routes are not in the snapshot
         if table is not None and network.transit_gateway_unknown_propagations(table.id):
             g.add_edge(node, "unknown")  # routes a BGP VPN propagates are not in the snapshot
         for r in network.transit_gateway_routes(table.id) if table is not None else ():
@@ -109,6 +116,8 @@ def build(network: Network) -> nx.DiGraph:
 def start_node(origin: Origin) -> str:
     if origin.kind is OriginKind.INTERFACE:
         return f"eni:{origin.interface_id}"
+    if origin.kind is OriginKind.PEERING:
+        return f"pcx-in:{origin.peering_id}"
     return origin.kind.value
 
 

@@ -99,6 +99,14 @@ class VpcPeeringConnection(Resource):
             return self.requester.vpc_id
         return None
 
+    def side(self, vpc_id: str) -> PeeringVpcInfo | None:
+        """The requester or accepter information of `vpc_id` (None: not a side of it)."""
+        if self.requester.vpc_id == vpc_id:
+            return self.requester
+        if self.accepter.vpc_id == vpc_id:
+            return self.accepter
+        return None
+
 
 class VpnGateway(Resource):
     """A virtual private gateway and its VPC attachments."""
@@ -124,7 +132,13 @@ class VpnConnection(Resource):
 
 
 class PrefixList(Resource):
-    """A managed prefix list (customer-managed or AWS-managed, e.g. S3)."""
+    """A managed prefix list (customer-managed or AWS-managed, e.g. S3).
+
+    `entries_known` is False when the snapshot has the list but not its entries
+    (`describe-managed-prefix-lists` carries none; they come from
+    `get-managed-prefix-list-entries`): a route or rule using it is then `unknown` on a path.
+    """
 
     prefix_list_name: str = ""
     entries: tuple[IPPrefix, ...] = ()
+    entries_known: bool = True

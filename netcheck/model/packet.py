@@ -60,17 +60,22 @@ class OriginKind(StrEnum):
     INTERFACE = "interface"
     INTERNET = "internet"
     ONPREM = "onprem"
+    PEERING = "peering"
 
 
 class Origin(Frozen):
-    """Where a packet starts: an ENI of the snapshot, the internet, or on-premises."""
+    """Where a packet starts: an ENI of the snapshot, the internet, on-premises, or a peered
+    VPC outside the snapshot (another account or region) entering over `peering_id`."""
 
     kind: OriginKind
     interface_id: str | None = None
+    peering_id: str | None = None
 
     def __str__(self) -> str:
         if self.kind is OriginKind.INTERFACE and self.interface_id:
             return self.interface_id
+        if self.kind is OriginKind.PEERING and self.peering_id:
+            return f"peered VPC over {self.peering_id}"
         return self.kind.value
 
 
@@ -94,6 +99,8 @@ class DispositionKind(StrEnum):
     DELIVERED = "delivered"
     EXITS_INTERNET = "exits-internet"
     EXITS_ONPREM = "exits-onprem"
+    # A reply leaving over a peering connection into a peered VPC outside the snapshot.
+    EXITS_PEERING = "exits-peering"
     DELIVERED_SERVICE = "delivered-service"
     DROPPED = "dropped"
     UNKNOWN = "unknown"
@@ -104,6 +111,7 @@ SUCCESS_DISPOSITIONS = frozenset(
         DispositionKind.DELIVERED,
         DispositionKind.EXITS_INTERNET,
         DispositionKind.EXITS_ONPREM,
+        DispositionKind.EXITS_PEERING,
         DispositionKind.DELIVERED_SERVICE,
     }
 )

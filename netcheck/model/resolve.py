@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 from ipaddress import ip_network
 
-from netcheck.errors import QueryError
+from netcheck.errors import MissingResource, QueryError
 from netcheck.model.addresses import (
     Family,
     IPPrefix,
@@ -65,6 +65,10 @@ class Destination(Frozen):
     internet: bool = False
     onprem: bool = False
     service_ids: tuple[str, ...] = ()
+    # (resource id, reason) when the query names a resource whose interfaces the snapshot
+    # lacks (an RDS instance without its interface): nothing can arrive, and the answer is
+    # `unknown` with the reason, never `unreachable`.
+    missing: tuple[tuple[str, str], ...] = ()
 
 
 def _interfaces_of(network: Network, r: Resource) -> tuple[NetworkInterface, ...]:
@@ -145,6 +149,27 @@ def _outside(network: Network, cidr: IPPrefix) -> list[Source]:
     return out
 
 
+def _peered(network: Network, cidr: IPPrefix) -> list[Source]:
+    """Peered origins for a CIDR: an active peering connection whose other VPC is not in
+    the snapshot (another account or region) carries packets from that VPC's CIDR blocks
+    into the snapshot's side; one source per connection whose remote blocks overlap."""
+    out = []
+    for pcx in network.vpc_peering_connections:
+        if pcx.status.lower() != "active":
+            continue
+        sides = (pcx.requester, pcx.accepter)
+        remote = [x for x in sides if not isinstance(network.get(x.vpc_id), Vpc)]
+        if len(remote) != 1:
+            continue
+        parts = [c for c in remote[0].cidr_blocks if c.overlaps(cidr)]
+        if parts:
+            narrow = tuple(cidr if cidr.subnet_of(c) else c for c in parts)  # type: ignore[arg-type]
+            out.append(
+                Source(origin=Origin(kind=OriginKind.PEERING, peering_id=pcx.id), cidrs=narrow)
+            )
+    return out
+
+
 def _parse_net(text: str) -> IPPrefix | None:
     try:
         net = ip_network(text, strict=False)
@@ -182,11 +207,12 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
             pub = network.interface_with_public_ip(net.network_address)
             if pub is not None:
                 return (_iface_source(pub),)
-        found = tuple(inside + _outside(network, net))
+        found = tuple(inside + _outside(network, net) + _peered(network, net))
         if not found:
             raise QueryError(
-                f"{text!r} is no address of the snapshot, not public and in no declared "
-                "on-prem range: packets cannot start there (declare on-prem ranges?)"
+                f"{text!r} is no address of the snapshot, not public, in no declared "
+                "on-prem range and in no peered VPC: packets cannot start there (declare "
+                "on-prem ranges?)"
             )
         return found
     idle = _idle(network, text)
@@ -206,6 +232,10 @@ def resolve_sources(network: Network, text: str) -> tuple[Source, ...]:
         cidrs = _v4(vpn.onprem_cidrs) if isinstance(vpn, VpnConnection) else ()
         return (Source(origin=Origin(kind=OriginKind.ONPREM), cidrs=cidrs),)
     enis = _interfaces_of(network, r)
+    if not enis and isinstance(r, DbInstance):
+        # AWS gives every DB instance an interface: the snapshot lacks it (unknown, not bad
+        # input; the API turns this into an `unknown` answer).
+        raise MissingResource(r.id, _missing_db_interface(r))
     if not enis:
         raise QueryError(f"{text!r} ({type(r).__name__}) has no network interface to start from")
     return tuple(_iface_source(e) for e in enis)
@@ -293,6 +323,10 @@ def resolve_destination(network: Network, text: str) -> Destination:
             onprem=True, cidrs=_v4(vpn.onprem_cidrs) if isinstance(vpn, VpnConnection) else ()
         )
     enis = _interfaces_of(network, r)
+    if not enis and isinstance(r, DbInstance):
+        # AWS gives every DB instance an interface in its subnets (describe-network-interfaces
+        # lists it with the description RDSNetworkInterface): the snapshot lacks it.
+        return Destination(missing=((r.id, _missing_db_interface(r)),))
     if not enis:
         raise QueryError(f"{text!r} ({type(r).__name__}) has no network interface to reach")
     # Private addresses first: witnesses prefer the first address that works.
@@ -305,6 +339,14 @@ def resolve_destination(network: Network, text: str) -> Destination:
         addresses=tuple(addrs),
         cidrs=delegated,
         interface_ids=tuple(sorted(e.id for e in enis)),
+    )
+
+
+def _missing_db_interface(db: DbInstance) -> str:
+    vpc = f" in {db.vpc_id}" if db.vpc_id else ""
+    return (
+        f"the network interface of DB instance {db.id}{vpc} is not in the snapshot (aws ec2 "
+        "describe-network-interfaces lists it with the description RDSNetworkInterface)"
     )
 
 

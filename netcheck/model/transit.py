@@ -72,7 +72,13 @@ class TransitGatewayRoute(Frozen):
 
 
 class TransitGatewayRouteTable(Resource):
-    """A TGW route table with its associations and propagations."""
+    """A TGW route table with its associations and propagations.
+
+    `routes_known` is False when the snapshot lacks the table's routes (AWS returns them
+    only per table: `search-transit-gateway-routes`, or its static routes together with
+    `get-transit-gateway-route-table-propagations`): routing through it is then `unknown`,
+    never a drop for a missing route.
+    """
 
     transit_gateway_id: str
     routes: tuple[TransitGatewayRoute, ...] = ()
@@ -80,6 +86,7 @@ class TransitGatewayRouteTable(Resource):
     propagation_attachment_ids: tuple[str, ...] = ()
     default_association: bool = False
     default_propagation: bool = False
+    routes_known: bool = True
 
 
 class TransitGatewayMulticastDomain(Resource):

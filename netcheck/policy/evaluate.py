@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from netcheck.model import Network
+from netcheck.model import DbInstance, Network
 from netcheck.policy.model import Expectation, Rule, RuleKind, port_bounds
 from netcheck.policy.peering import peering_least_access
 from netcheck.policy.result import CheckResult, Finding, Question, Undecided
@@ -71,13 +71,13 @@ def _questions(run: Run, rule: Rule) -> None:
     tos = resolve_side(run.net, rule.to)
     for side, targets in (("from", froms), ("to", tos)):
         for t in targets:
-            if not has_interfaces(run.net, t):
+            if not has_interfaces(run.net, t) and not _asked_anyway(side, t):
                 run.notes.append(
                     f"{rule.id}: {t.label} has no network interface in the snapshot; "
                     f"not analysed as `{side}`"
                 )
     froms = [t for t in froms if has_interfaces(run.net, t)]
-    tos = [t for t in tos if has_interfaces(run.net, t)]
+    tos = [t for t in tos if has_interfaces(run.net, t) or _asked_anyway("to", t)]
     for f in froms:
         for t in tos:
             if f.resource is not None and f.resource is t.resource:
@@ -86,6 +86,12 @@ def _questions(run: Run, rule: Rule) -> None:
                 continue
             subject = t if t.resource is not None or f.resource is None else f
             _pair(run, rule, f, t, subject)
+
+
+def _asked_anyway(side: str, t: Target) -> bool:
+    """A DB instance always has an interface in AWS: when the snapshot lacks it, the rule
+    still asks (the answer is `unknown`, so the rule is undecided, not silently passed)."""
+    return side == "to" and isinstance(t.resource, DbInstance)
 
 
 def _pair(run: Run, rule: Rule, f: Target, t: Target, subject: Target) -> None:

@@ -105,6 +105,8 @@ def solve_pair(
 ) -> SetOutcome:
     """The boxes of one resolved source/destination pair (an `unknown` outcome when a path
     needs a resource the snapshot lacks or the NAT-port choices are too many)."""
+    if destination.missing:
+        return SetOutcome(status="unknown", reason=destination.missing[0][1])
     try:
         reach = build_reach(
             network,
@@ -185,20 +187,27 @@ def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> Reachabl
     sports = parse_ports(params.src_port, "source port")
     if (dports or sports) and proto not in (None, TCP, UDP):
         raise QueryError("ports only apply to TCP and UDP")
-    sources = resolve_sources(network, src)
+    gap: str | None = None
+    try:
+        sources = resolve_sources(network, src)
+    except MissingResource as e:  # an RDS source without its interface: unknown
+        sources, gap = (), e.reason
     destination = resolve_destination(network, dst)
     header = Header(protocol=proto, dst_ports=dports, src_ports=sports)
     t0 = time.perf_counter()
-    outcome = solve_pair(
-        network,
-        sources,
-        destination,
-        header,
-        one_way=params.one_way,
-        nat_ports=params.nat_ports,
-        timeout_ms=params.timeout_ms,
-        index=index_of(snapshot),
-    )
+    if gap is not None:
+        outcome = SetOutcome(status="unknown", reason=gap)
+    else:
+        outcome = solve_pair(
+            network,
+            sources,
+            destination,
+            header,
+            one_way=params.one_way,
+            nat_ports=params.nat_ports,
+            timeout_ms=params.timeout_ms,
+            index=index_of(snapshot),
+        )
     return build_set(
         network,
         outcome,

@@ -77,6 +77,14 @@ class Engine:
         self._examples = 0
 
     def run(self) -> Outcome:
+        if self.req.destination.missing:
+            # The destination's interfaces are not in the snapshot: nothing can be shown to
+            # arrive, and that is missing data, not a drop.
+            comp, why = self.req.destination.missing[0]
+            self.out.verdict = Verdict.UNKNOWN
+            self.out.unknown_component = comp
+            self.out.reason = why
+            return self.out
         try:
             for k, src in enumerate(self.req.sources):
                 if self._source(k, src):

@@ -142,6 +142,25 @@ def sg_rule_matches(network: Network, rule: SecurityGroupRule, packet: Packet) -
     return False
 
 
+def missing_entries(network: Network, prefix_list_id: str) -> str | None:
+    """Why the snapshot cannot say what prefix list `prefix_list_id` holds (the list or its
+    entries are absent; the reason names the AWS CLI command that supplies them), or None."""
+    try:
+        pl = network.prefix_list(prefix_list_id)
+    except KeyError:
+        return (
+            f"prefix list {prefix_list_id} is not in the snapshot (aws ec2 "
+            "describe-managed-prefix-lists; aws ec2 get-managed-prefix-list-entries "
+            f"--prefix-list-id {prefix_list_id})"
+        )
+    if pl.entries_known:
+        return None
+    return (
+        f"{prefix_list_id} has no entries in the snapshot (aws ec2 "
+        f"get-managed-prefix-list-entries --prefix-list-id {prefix_list_id})"
+    )
+
+
 def prefix_list_entries(network: Network, prefix_list_id: str) -> tuple[IPPrefix, ...]:
     """Entries of a prefix list; a list missing from the snapshot has none."""
     try:

@@ -61,4 +61,6 @@ def reply_ends_at_origin(origin: Origin, reply: Trace) -> bool:
         return d.kind is DispositionKind.DELIVERED and d.component_id == origin.interface_id
     if origin.kind is OriginKind.INTERNET:
         return d.kind is DispositionKind.EXITS_INTERNET
+    if origin.kind is OriginKind.PEERING:
+        return d.kind is DispositionKind.EXITS_PEERING and d.component_id == origin.peering_id
     return d.kind is DispositionKind.EXITS_ONPREM

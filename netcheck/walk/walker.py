@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from netcheck.errors import QueryError
 from netcheck.model import Network, NetworkInterface
 from netcheck.model.packet import DispositionKind, Origin, OriginKind, Packet
-from netcheck.walk.hops import interface, internet, onprem
+from netcheck.walk.hops import interface, internet, onprem, peering
 from netcheck.walk.hops.context import Stop, Walk
 from netcheck.walk.trace import Trace, reply_ends_at_origin
 
@@ -74,6 +74,16 @@ def walk(
         )
     if origin.kind is OriginKind.INTERNET:
         return run(network, packet, origin, internet.start_internet, reply_of, nat_ports)
+    if origin.kind is OriginKind.PEERING:
+        pcx_id = origin.peering_id or ""
+        return run(
+            network,
+            packet,
+            origin,
+            lambda w: peering.start_peering(w, pcx_id),
+            reply_of,
+            nat_ports,
+        )
     entries = onprem.onprem_entries(network, packet.src_ip)
     if not entries:
         return run(network, packet, origin, onprem.no_onprem_entry, reply_of, nat_ports)

@@ -23,7 +23,7 @@ from netcheck.compile.steps import End, NatSession, Path, Rule, Step
 from netcheck.model.hops import HopKind
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
-from netcheck.model.routing import Route
+from netcheck.model.routing import Route, RouteState
 
 DROP = DispositionKind.DROPPED
 UNKNOWN = DispositionKind.UNKNOWN
@@ -184,7 +184,23 @@ class HopContext:
         return self.end(steps, UNKNOWN, cid, ps, code, reason)
 
     def bad_state(self, steps: Steps, table_id: str, route: Route, ps: PathState) -> list[Path]:
-        """The route's target is missing or not available (`BAD_STATE_ROUTE`)."""
+        """The route's target is missing or not available (`BAD_STATE_ROUTE`). An `active`
+        route whose target is not in the snapshot is `unknown` instead: AWS reports a route
+        active only while its target exists, so the snapshot lacks it."""
+        if (
+            route.state is RouteState.ACTIVE
+            and route.target_id
+            and self.net.get(route.target_id) is None
+        ):
+            return self.end(
+                steps,
+                UNKNOWN,
+                route.target_id,
+                ps,
+                "UNKNOWN_RESOURCE",
+                f"route {route.destination_text} of {table_id} is active but its target "
+                f"{route.target_id} is not in the snapshot",
+            )
         return self.end(
             steps,
             DROP,

@@ -23,8 +23,10 @@ from netcheck.compile.hops.network_acl import nacl
 from netcheck.compile.packet import SymPacket, ip_in_any
 from netcheck.compile.steps import Path, Step
 from netcheck.model.filtering import Direction
-from netcheck.model.gateways import VpcPeeringConnection
+from netcheck.model.gateways import PeeringVpcInfo, VpcPeeringConnection
 from netcheck.model.hops import HopKind
+from netcheck.model.network import Network
+from netcheck.model.packet import DispositionKind
 from netcheck.model.routing import Route
 from netcheck.model.vpc import Subnet, Vpc
 
@@ -50,6 +52,34 @@ def to_peering(
     steps = (*steps, nacl(hc, s, Direction.EGRESS, p))
     peer_id = pcx.peer_of(s.vpc_id) or ""
     peer = hc.net.get(peer_id)
+    remote = pcx.side(peer_id)
+    if not isinstance(peer, Vpc) and ps.reply and remote is not None and remote.cidr_blocks:
+        # A reply into a peered VPC outside the snapshot leaves over the connection (the
+        # peered origin's way back); outside that VPC's blocks it is dropped (not transitive).
+        inside = ip_in_any(p.dst_ip, list(remote.cidr_blocks))
+        out = hc.leaf(
+            steps,
+            pcx.id,
+            HopKind.VPC_PEERING_CONNECTION,
+            f"pcx:{pcx.id}:outside",
+            z3.Not(inside),
+            p,
+            ps,
+            "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+            f"the destination is not in the CIDR blocks of {peer_id} (peering is not transitive)",
+        )
+        return out + hc.leaf(
+            steps,
+            pcx.id,
+            HopKind.VPC_PEERING_CONNECTION,
+            f"pcx:{pcx.id}:exit",
+            inside,
+            p,
+            ps,
+            None,
+            f"{pcx.id}: to {peer_id} (outside the snapshot)",
+            DispositionKind.EXITS_PEERING,
+        )
     if not isinstance(peer, Vpc):
         return hc.unknown(
             steps,
@@ -82,3 +112,43 @@ def to_peering(
     # Arrived over this peering: a reference to a group of the sending VPC matches now.
     ps = replace(ps, via=Crossing(pcx.id, s.vpc_id))
     return out + subnet_hops.deliver_in_vpc(hc, peer.id, None, p, (*steps, st), ps)
+
+
+def peered_side(network: Network, pcx_id: str) -> tuple[str, PeeringVpcInfo] | None:
+    """For an active peering connection with exactly one side in the snapshot: that side's
+    VPC id and the other (remote) side's information; else None."""
+    pcx = network.get(pcx_id)
+    if not isinstance(pcx, VpcPeeringConnection) or pcx.status.lower() != "active":
+        return None
+    a, b = pcx.requester, pcx.accepter
+    a_in, b_in = isinstance(network.get(a.vpc_id), Vpc), isinstance(network.get(b.vpc_id), Vpc)
+    if a_in and not b_in:
+        return a.vpc_id, b
+    if b_in and not a_in:
+        return b.vpc_id, a
+    return None
+
+
+def from_peering(
+    hc: HopContext, pcx_id: str, p: SymPacket, steps: Steps, ps: PathState
+) -> list[Path]:
+    """A packet from a peered VPC outside the snapshot enters over the connection: its
+    `src_ip` is in the remote VPC's CIDR blocks, and it is delivered in the local VPC as
+    over a peering route (no source subnet: the destination subnet's inbound NACL, then the
+    interface's security groups)."""
+    sides = peered_side(hc.net, pcx_id)
+    if sides is None:
+        return hc.unknown(
+            steps, pcx_id, ps, f"{pcx_id} is not an active peering with a side outside the snapshot"
+        )
+    local, remote = sides
+    st = Step(
+        pcx_id,
+        HopKind.VPC_PEERING_CONNECTION,
+        f"pcx:{pcx_id}:enter",
+        f"{pcx_id}: {remote.vpc_id} (outside the snapshot) -> {local}",
+        ip_in_any(p.src_ip, list(remote.cidr_blocks)),
+        p,
+        "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+    )
+    return subnet_hops.deliver_in_vpc(hc, local, None, p, (*steps, st), ps)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import z3
 
-from netcheck.compile.filters import Members, sg_check
+from netcheck.compile.filters import Members, sg_check, sg_unknown_rules
 from netcheck.compile.hops.context import UNKNOWN, HopContext, PathState, Steps
 from netcheck.compile.hops.group_reference import egress_scope, ingress_scope
 from netcheck.compile.index import Constraint
@@ -114,4 +114,21 @@ def security_groups(
             scope.reason,
             UNKNOWN,
         )
+    if not missing:
+        gaps = sg_unknown_rules(hc.net, groups_key, direction, p)
+        if gaps:
+            # A rule whose prefix list has unknown entries may allow what no known rule does.
+            pl_id, reason, _ = gaps[0]
+            extra += hc.leaf(
+                steps,
+                pl_id,
+                HopKind.SECURITY_GROUP,
+                f"sg:{eni.id}:{direction.value}:{pl_id}:entries-unknown",
+                z3.And(z3.Not(allowed), z3.Or(*(c for _, _, c in gaps))),
+                p,
+                ps,
+                "UNKNOWN_RESOURCE",
+                f"{reason} ({direction.value} of {eni.id})",
+                UNKNOWN,
+            )
     return st, extra

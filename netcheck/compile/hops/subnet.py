@@ -18,6 +18,7 @@ from ipaddress import ip_network
 
 import z3
 
+from netcheck.compile.filters import prefix_list_gap
 from netcheck.compile.hops import interface, nat_gateway, table
 from netcheck.compile.hops.context import DROP, UNKNOWN, HopContext, PathState, Steps
 from netcheck.compile.hops.network_acl import nacl
@@ -27,7 +28,7 @@ from netcheck.compile.steps import Path, Rule, Step
 from netcheck.errors import UnsupportedFeature
 from netcheck.model.filtering import Direction
 from netcheck.model.hops import HopKind
-from netcheck.model.routing import Route, RouteState, RouteTable
+from netcheck.model.routing import Route, RouteState, RouteTable, RouteTargetKind
 from netcheck.model.vpc import Subnet
 
 # IPv4 multicast addresses (RFC 5771).
@@ -57,6 +58,13 @@ def route_from_subnet(
     if domains:
         out, steps = _multicast(hc, s, domains, p, steps, ps)
     choices, nothing = select_route(hc.net, rtb, p, hc.space(p, "dst_ip"))
+    gap_paths, pinned = _unknown_prefix_list_routes(hc, rtb, p, steps, ps)
+    out += gap_paths
+    if pinned is not None:
+        # Outside the local routes a route whose prefix list has unknown entries may be
+        # the longest match: only the destinations a local route pins are decided.
+        nothing = z3.And(nothing, pinned)
+        choices = [(r, z3.And(c, pinned)) for r, c in choices]
     out += hc.leaf(
         steps,
         rtb.id,
@@ -94,6 +102,46 @@ def route_from_subnet(
         except UnsupportedFeature as e:
             out += hc.unknown(st, e.component_id, ps, e.reason, e.code)
     return out
+
+
+def _unknown_prefix_list_routes(
+    hc: HopContext, rtb: RouteTable, p: SymPacket, steps: Steps, ps: PathState
+) -> tuple[list[Path], z3.BoolRef | None]:
+    """A route whose destination prefix list has unknown entries may match any destination
+    with any prefix length, except where a `local` route decides (AWS accepts no route more
+    specific than `local` but to an appliance; forwarding.md "Unknown because missing").
+    Returns the `unknown` path for the other destinations and the "a local route matches"
+    condition (None when every prefix list of the table is known)."""
+    gaps = [
+        (r, gap)
+        for r in rtb.routes
+        if r.destination_prefix_list_id is not None
+        and (gap := prefix_list_gap(hc.net, r.destination_prefix_list_id)) is not None
+    ]
+    if not gaps:
+        return [], None
+    local = [
+        r.destination
+        for r in rtb.routes
+        if r.target_kind is RouteTargetKind.LOCAL
+        and r.destination is not None
+        and r.destination.version == p.family.value
+    ]
+    pinned = z3.Or(*(ip_in(p.dst_ip, c, p.family) for c in local)) if local else z3.BoolVal(False)
+    route, gap = gaps[0]
+    leaf = hc.leaf(
+        steps,
+        route.destination_prefix_list_id or rtb.id,
+        HopKind.ROUTE_TABLE,
+        f"route:{rtb.id}:{route.destination_text}:entries-unknown",
+        z3.Not(pinned),
+        p,
+        ps,
+        "UNKNOWN_RESOURCE",
+        f"{gap}; route {route.label} of {rtb.id} uses it",
+        UNKNOWN,
+    )
+    return leaf, pinned
 
 
 def to_local(

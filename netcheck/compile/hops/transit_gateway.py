@@ -32,7 +32,7 @@ from netcheck.compile.routing import select_tgw_route
 from netcheck.compile.steps import Path, Rule, Step
 from netcheck.model.filtering import Direction
 from netcheck.model.hops import HopKind
-from netcheck.model.routing import Route
+from netcheck.model.routing import Route, RouteState
 from netcheck.model.transit import (
     TransitGateway,
     TransitGatewayAttachment,
@@ -62,6 +62,22 @@ def to_tgw(
         ),
         key=lambda a: a.id,
     )
+    if (
+        isinstance(tgw, TransitGateway)
+        and route.state is RouteState.ACTIVE
+        and not hc.net.transit_gateway_attachments_of_vpc(s.vpc_id, tgw.id)
+    ):
+        # An active route to a TGW implies an attachment of the VPC (AWS blackholes the
+        # route once it is deleted): the snapshot lacks it.
+        return hc.unknown(
+            steps,
+            tgw.id,
+            ps,
+            f"route {route.destination_text} of {table_id} is active but no attachment of "
+            f"{s.vpc_id} to {tgw.id} is in the snapshot (aws ec2 "
+            "describe-transit-gateway-attachments; describe-transit-gateway-vpc-attachments)",
+            "UNKNOWN_RESOURCE",
+        )
     if not isinstance(tgw, TransitGateway) or not available(tgw.state) or not atts:
         return hc.bad_state(steps, table_id, route, ps)
     chosen: tuple[TransitGatewayAttachment, Subnet] | None = None
@@ -110,6 +126,9 @@ def tgw_route(
             "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             f"{att.id} is associated with no transit gateway route table",
         )
+    if not table.routes_known:
+        # Without the table's routes any destination may match a route the snapshot lacks.
+        return hc.unknown(steps, table.id, ps, _missing_routes_reason(table.id), "UNKNOWN_RESOURCE")
     choices, nothing = select_tgw_route(
         hc.net.transit_gateway_routes(table.id), p, hc.space(p, "dst_ip")
     )
@@ -189,6 +208,16 @@ def appliance_mode_reason(attachment_id: str, azs: list[str]) -> str:
         f"{attachment_id} has appliance mode: the transit gateway picks one of its "
         f"Availability Zones ({', '.join(azs)}) per flow, for both directions; the answer may "
         "depend on that choice, which is not modelled"
+    )
+
+
+def _missing_routes_reason(table_id: str) -> str:
+    return (
+        f"the routes of {table_id} are not in the snapshot (aws ec2 "
+        f"search-transit-gateway-routes --transit-gateway-route-table-id {table_id} "
+        "--filters Name=state,Values=active,blackhole; aws ec2 "
+        "get-transit-gateway-route-table-propagations --transit-gateway-route-table-id "
+        f"{table_id}; docs/formats.md)"
     )
 
 

@@ -382,13 +382,22 @@ def read_prefix_lists(ctx: ReadContext) -> list[PrefixList]:
         if not has_entries:
             c.warning(
                 f"entries of prefix list {pl_id} are not in the snapshot: routes and rules "
-                "that use it match nothing (add ManagedPrefixListEntries, docs/formats.md)",
+                "that use it are unknown on a path (aws ec2 get-managed-prefix-list-entries "
+                f"--prefix-list-id {pl_id}, saved as ManagedPrefixListEntries, docs/formats.md)",
                 first.loc,
                 analysis=True,
             )
         unique = sorted(set(nets), key=net_key)
         common = ctx.common(first) | {"tags": tag_dict}
-        pl = build(PrefixList, first.loc, c, **common, prefix_list_name=name, entries=tuple(unique))
+        pl = build(
+            PrefixList,
+            first.loc,
+            c,
+            **common,
+            prefix_list_name=name,
+            entries=tuple(unique),
+            entries_known=has_entries,
+        )
         if pl:
             out.append(pl)
     return out

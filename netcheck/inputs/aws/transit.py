@@ -236,6 +236,11 @@ def read_route_tables(
         dict
     )
     detailed: set[str] = set()
+    # Which parts of each table the snapshot has: all its routes (search output, static and
+    # propagated), its static routes only (Batfish), its propagations.
+    all_routes: set[str] = set()
+    static_routes: set[str] = set()
+    propagation_lists: set[str] = set()
     for a in attachments:
         if a.association_route_table_id:
             associations[a.association_route_table_id].append(a.id)
@@ -262,6 +267,10 @@ def read_route_tables(
                 "AdditionalRoutesAvailable: the route list is truncated", r.loc, analysis=True
             )
         detailed.add(r.id)
+        if any(f in r.data for f in prop_fields):
+            propagation_lists.add(r.id)
+        if "Routes" in r.data:
+            (all_routes if prop_fields or assoc_fields else static_routes).add(r.id)
         propagations[r.id] += _links(r.data, prop_fields, "enabled", r.loc, ctx)
         associations[r.id] += _links(r.data, assoc_fields, "associated", r.loc, ctx)
         for field in route_fields:
@@ -283,11 +292,20 @@ def read_route_tables(
         if tgw_id is None:
             continue
         ctx.expect(tgw_id, loc.key("TransitGatewayId"), "transit gateway")
+        routes_known = r.id in all_routes or (r.id in static_routes and r.id in propagation_lists)
         if r.id not in detailed:
             c.warning(
                 "routes and propagations of this transit gateway route table are not in the "
-                "snapshot; only associations are known (add TransitGatewayRouteTableDetails, "
-                "docs/formats.md)",
+                "snapshot; only associations are known, and routing through it is unknown "
+                "(add TransitGatewayRouteTableDetails, docs/formats.md)",
+                loc,
+                analysis=True,
+            )
+        elif not routes_known:
+            c.warning(
+                "the routes of this transit gateway route table are not all in the snapshot "
+                "(its search-transit-gateway-routes output, or static routes and propagations, "
+                "are missing): routing through it is unknown (docs/formats.md)",
                 loc,
                 analysis=True,
             )
@@ -313,6 +331,7 @@ def read_route_tables(
             propagation_attachment_ids=tuple(sorted(set(propagations[r.id]) & live)),
             default_association=opt_bool(d, "DefaultAssociationRouteTable", loc, c),
             default_propagation=opt_bool(d, "DefaultPropagationRouteTable", loc, c),
+            routes_known=routes_known,
         )
         if table:
             out.append(table)

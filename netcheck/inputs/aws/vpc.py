@@ -155,6 +155,9 @@ _GATEWAY_WHAT = {
     RouteTargetKind.EGRESS_ONLY_INTERNET_GATEWAY: "egress-only IGW",
 }
 _BLACKHOLE_HINT = "AWS shows such a route as blackhole"
+# AWS reports a route `active` only while its target exists: the snapshot lacks the target,
+# so paths along the route are unknown (docs/semantics/forwarding.md "unknown because missing").
+_ACTIVE_HINT = "the route is active, so AWS has the target: paths along it are unknown"
 
 
 def _route(d: Json, loc: Loc, ctx: ReadContext) -> Route | None:
@@ -174,6 +177,15 @@ def _route(d: Json, loc: Loc, ctx: ReadContext) -> Route | None:
         return None
     if destination is None and dest_pl is None:
         return None
+    state_text = opt_str(d, "State", loc, c) or "active"
+    try:
+        state = RouteState(state_text)
+    except ValueError:
+        c.error(
+            f"invalid route State {state_text!r}: expected active or blackhole", loc.key("State")
+        )
+        return None
+    hint = _ACTIVE_HINT if state is RouteState.ACTIVE else _BLACKHOLE_HINT
     kind, target = RouteTargetKind.UNKNOWN, None
     gateway = opt_str(d, "GatewayId", loc, c)
     if gateway == "local":
@@ -183,9 +195,7 @@ def _route(d: Json, loc: Loc, ctx: ReadContext) -> Route | None:
         for prefix, k in _GATEWAY_PREFIXES.items():
             if gateway.startswith(prefix):
                 kind = k
-                ctx.expect(
-                    gateway, loc.key("GatewayId"), _GATEWAY_WHAT[k], consequence=_BLACKHOLE_HINT
-                )
+                ctx.expect(gateway, loc.key("GatewayId"), _GATEWAY_WHAT[k], consequence=hint)
                 break
         else:
             c.warning(f"unrecognised GatewayId {gateway!r}: route target kept as unknown", loc)
@@ -195,18 +205,10 @@ def _route(d: Json, loc: Loc, ctx: ReadContext) -> Route | None:
             if value:
                 kind, target = k, value
                 if what:
-                    ctx.expect(value, loc.key(field), what, consequence=_BLACKHOLE_HINT)
+                    ctx.expect(value, loc.key(field), what, consequence=hint)
                 break
         else:
             c.warning("route has no target: kept as unknown", loc)
-    state_text = opt_str(d, "State", loc, c) or "active"
-    try:
-        state = RouteState(state_text)
-    except ValueError:
-        c.error(
-            f"invalid route State {state_text!r}: expected active or blackhole", loc.key("State")
-        )
-        return None
     return build(
         Route,
         loc,

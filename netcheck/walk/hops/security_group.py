@@ -33,7 +33,13 @@ from netcheck.model import (
 from netcheck.model.hops import HopKind
 from netcheck.model.routing import RouteState, RouteTargetKind
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import in_cidr, longest_prefix_match, protocol_match, sg_rule_matches
+from netcheck.walk.match import (
+    in_cidr,
+    longest_prefix_match,
+    missing_entries,
+    protocol_match,
+    sg_rule_matches,
+)
 
 
 def security_groups(w: Walk, eni: NetworkInterface, direction: Direction) -> None:
@@ -71,6 +77,24 @@ def security_groups(w: Walk, eni: NetworkInterface, direction: Direction) -> Non
         )
     if undecided:
         w.unknown(undecided[0][0], undecided[0][1])
+    # A rule whose prefix list has unknown entries might allow the packet: the protocol and
+    # ports are all that can be checked.
+    for group_id in sorted(eni.group_ids):
+        group = w.net.get(group_id)
+        assert isinstance(group, SecurityGroup)
+        for rule in group.rules(direction):
+            if rule.prefix_list_id is None:
+                continue
+            why = missing_entries(w.net, rule.prefix_list_id)
+            if why is not None and protocol_match(
+                rule.protocol, rule.port_range, rule.icmp_type, rule.icmp_code, w.packet
+            ):
+                w.unknown(
+                    rule.prefix_list_id,
+                    f"{why}; rule {rule.rule_id} of {group_id} uses it "
+                    f"({direction.value} of {eni.id})",
+                    "UNKNOWN_RESOURCE",
+                )
     groups = ", ".join(sorted(eni.group_ids)) or "any group"
     w.hop(
         eni.id,

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network
 
-from netcheck.model import Direction, Route, RouteState, RouteTable, Subnet
+from netcheck.model import Direction, Route, RouteState, RouteTable, RouteTargetKind, Subnet
 from netcheck.model.hops import HopKind
 from netcheck.walk.hops import interface, network_acl
 from netcheck.walk.hops import table as hop_table
 from netcheck.walk.hops.context import Walk
-from netcheck.walk.match import in_cidr, longest_prefix_match
+from netcheck.walk.match import in_cidr, longest_prefix_match, missing_entries
 
 # IPv4 multicast (RFC 5771), 224.0.0.0/4.
 MULTICAST = IPv4Network("224.0.0.0/4")
@@ -38,6 +38,7 @@ def route_from(w: Walk, subnet: Subnet, *, egress_checked: bool = False) -> None
             f"multicast to {w.packet.dst_ip} from {subnet.vpc_id} may be forwarded by "
             f"transit gateway multicast domain {', '.join(domains)}; not modelled",
         )
+    _unknown_prefix_lists(w, table)
     match = longest_prefix_match(w.net, table.routes, w.packet.dst_ip)
     if match is None:
         w.hop(table.id, HopKind.ROUTE_TABLE, "deny", detail=f"no route to {w.packet.dst_ip}")
@@ -60,6 +61,16 @@ def route_from(w: Walk, subnet: Subnet, *, egress_checked: bool = False) -> None
         )
     resolve, forward = handler
     target = resolve(w, route, subnet)
+    if target is None and route.target_id and w.net.get(route.target_id) is None:
+        # AWS shows a route `active` only while its target exists (a deleted target turns it
+        # into a blackhole): the snapshot is missing the target, not the network.
+        w.hop(table.id, HopKind.ROUTE_TABLE, rule=route.label, detail=f"matched {match.prefix}")
+        w.unknown(
+            route.target_id,
+            f"route {route.destination_text} of {table.id} is active but its target "
+            f"{route.target_id} is not in the snapshot",
+            "UNKNOWN_RESOURCE",
+        )
     if target is None:
         w.hop(table.id, HopKind.ROUTE_TABLE, "deny", rule=route.label, detail="target unavailable")
         w.drop(
@@ -70,6 +81,30 @@ def route_from(w: Walk, subnet: Subnet, *, egress_checked: bool = False) -> None
         )
     w.hop(table.id, HopKind.ROUTE_TABLE, rule=route.label, detail=f"matched {match.prefix}")
     forward(w, subnet, target, egress_checked)
+
+
+def _unknown_prefix_lists(w: Walk, table: RouteTable) -> None:
+    """A route to a prefix list whose entries the snapshot lacks could be the longest match
+    for any destination that no `local` route covers (AWS allows no route more specific
+    than `local` but to an appliance): the walk is unknown there."""
+    dst = w.packet.dst_ip
+    for route in table.routes:
+        if route.destination_prefix_list_id is None:
+            continue
+        why = missing_entries(w.net, route.destination_prefix_list_id)
+        if why is None:
+            continue
+        if any(
+            r.target_kind is RouteTargetKind.LOCAL and in_cidr(dst, r.destination)
+            for r in table.routes
+        ):
+            return
+        w.hop(table.id, HopKind.ROUTE_TABLE, rule=route.label, detail="entries unknown")
+        w.unknown(
+            route.destination_prefix_list_id,
+            f"{why}; route {route.label} of {table.id} uses it",
+            "UNKNOWN_RESOURCE",
+        )
 
 
 def leave(w: Walk, subnet: Subnet, egress_checked: bool) -> None:

@@ -37,6 +37,18 @@ class _TgwTarget:
 
 def resolve_tgw(w: Walk, route: Route, subnet: Subnet) -> object:
     tgw = w.net.get(route.target_id or "")
+    if isinstance(tgw, TransitGateway) and not w.net.transit_gateway_attachments_of_vpc(
+        subnet.vpc_id, tgw.id
+    ):
+        # The route is active (blackholes stop earlier), so AWS has an attachment of this
+        # VPC: the snapshot is missing it.
+        w.unknown(
+            tgw.id,
+            f"route {route.destination_text} is active but no attachment of {subnet.vpc_id} "
+            f"to {tgw.id} is in the snapshot (aws ec2 describe-transit-gateway-attachments; "
+            "describe-transit-gateway-vpc-attachments)",
+            "UNKNOWN_RESOURCE",
+        )
     if not isinstance(tgw, TransitGateway) or not available(tgw.state):
         return None
     attachments = tuple(
@@ -86,6 +98,18 @@ def tgw_route(w: Walk, att: TransitGatewayAttachment, az: str | None) -> NoRetur
             "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             att.id,
             f"{att.id} is associated with no transit gateway route table",
+        )
+    if not table.routes_known:
+        # The snapshot lacks this table's routes: any destination may match one of them.
+        w.hop(table.id, HopKind.TRANSIT_GATEWAY_ROUTE_TABLE, detail="routes not in the snapshot")
+        w.unknown(
+            table.id,
+            f"the routes of {table.id} are not in the snapshot (aws ec2 "
+            f"search-transit-gateway-routes --transit-gateway-route-table-id {table.id} "
+            "--filters Name=state,Values=active,blackhole; aws ec2 "
+            "get-transit-gateway-route-table-propagations --transit-gateway-route-table-id "
+            f"{table.id}; docs/formats.md)",
+            "UNKNOWN_RESOURCE",
         )
     dst = w.packet.dst_ip
     route = tgw_longest_prefix_match(w.net.transit_gateway_routes(table.id), dst)
