@@ -577,3 +577,17 @@ def test_exposure_covers_a_delegated_prefix():
     assert any(
         lo <= pods[0] and pods[1] <= hi for b in web.boxes for lo, hi in b.intervals["dst_ip"]
     )
+
+
+def test_nat_hairpin_to_an_own_public_ip_is_no_routing_loop():
+    """app -> web's public IP: out through the NAT gateway and the internet gateway, back in
+    through the internet gateway; the reply goes out to the NAT's public IP and back through
+    the NAT, which routes it from its own subnet — the web subnet, already routed from on
+    this path but with another packet (the NAT translated it), so no loop."""
+    snap = load(estate())
+    answer = snap.query(APP, WEB_PUBLIC, protocol="tcp", port=443)
+    assert answer.verdict == "reachable", answer.reason
+    assert answer.witness is not None
+    rs = snap.reachable_set(APP, "i-0web")
+    assert rs.status == "complete" and not rs.unknown_paths
+    assert any(WEB_PUBLIC + "/32" in b.dst_ips for b in rs.boxes if b.protocol == "tcp")

@@ -27,6 +27,10 @@ from netcheck.model.routing import Route, RouteState
 
 DROP = DispositionKind.DROPPED
 UNKNOWN = DispositionKind.UNKNOWN
+# Routing decisions one path may take before it counts as a loop (a chain of translators
+# routing to each other creates a new packet copy each time, so the per-copy guard alone
+# would not stop it). The walker stops at 64 hops (walk/hops/context.py MAX_HOPS).
+MAX_ROUTINGS = 24
 Steps = tuple[Step, ...]
 
 
@@ -58,7 +62,8 @@ class PathState:
     az: str | None = None
     sessions: tuple[NatSession, ...] = ()  # the forward path's sessions (for a reply)
     made: tuple[NatSession, ...] = ()  # sessions created on this path
-    routed: tuple[str, ...] = ()  # subnets / attachments routed from (loop guard)
+    # (subnet / attachment, packet copy) routed from on this path (the loop guard).
+    routed: tuple[str, ...] = ()
     via: Crossing | None = None  # how the packet entered the VPC it is in (if it crossed)
 
 
@@ -117,6 +122,24 @@ class HopContext:
         pinned = self._pinned_nacl if kind is HopKind.NETWORK_ACL else self._pinned_sg
         pinned[key] = (entry.allowed, entry.rules, entry)
         return entry
+
+    @staticmethod
+    def routing_key(component_id: str, p: SymPacket) -> str:
+        """The loop guard's key: a component routing one packet copy. A copy made by a
+        translation (NAT gateway, internet gateway) is another packet, so routing it from a
+        subnet already routed from is no loop (a NAT gateway's reply hairpinning through
+        the internet gateway comes back to the NAT's own subnet)."""
+        return f"{component_id}|{p.name}"
+
+    def looped(self, component_id: str, p: SymPacket, ps: PathState) -> str:
+        """Why routing `p` from `component_id` would loop ("" when it would not)."""
+        if self.routing_key(component_id, p) in ps.routed:
+            return f"routing loop through {component_id}"
+        if len(ps.routed) >= MAX_ROUTINGS:
+            return (
+                f"routing loop: more than {MAX_ROUTINGS} routing decisions (next: {component_id})"
+            )
+        return ""
 
     def ok(self, steps: Steps) -> bool:
         """May some packet of the query take this branch? (Always, without a checker.) A

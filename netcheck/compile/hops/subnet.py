@@ -41,9 +41,10 @@ def route_from_subnet(
     """Longest-prefix match in the subnet's route table, then the target's hop."""
     if not hc.ok(steps):
         return []
-    if s.id in ps.routed:
-        return hc.unknown(steps, s.id, ps, f"routing loop through {s.id}")
-    ps = replace(ps, routed=(*ps.routed, s.id))
+    looped = hc.looped(s.id, p, ps)
+    if looped:
+        return hc.unknown(steps, s.id, ps, looped)
+    ps = replace(ps, routed=(*ps.routed, hc.routing_key(s.id, p)))
     rtb = hc.net.get(s.route_table_id)
     if not isinstance(rtb, RouteTable):
         return hc.unknown(

@@ -113,9 +113,10 @@ def tgw_route(
     propagated; blackhole or no route: `TGW_RTB_CANNOT_ROUTE`."""
     if not hc.ok(steps):
         return []
-    if att.id in ps.routed:
-        return hc.unknown(steps, att.id, ps, f"routing loop through {att.id}")
-    ps = replace(ps, routed=(*ps.routed, att.id))
+    looped = hc.looped(att.id, p, ps)
+    if looped:
+        return hc.unknown(steps, att.id, ps, looped)
+    ps = replace(ps, routed=(*ps.routed, hc.routing_key(att.id, p)))
     table = hc.net.transit_gateway_route_table_of(att.id)
     if table is None:
         return hc.end(
