@@ -29,6 +29,7 @@ from netcheck.model.resolve import (
     Destination,
     Header,
     Source,
+    parse_icmp,
     parse_ports,
     parse_protocol,
     resolve_destination,
@@ -49,9 +50,12 @@ class ReachableSetParams(BaseModel):
     - `src`, `dst`: endpoints as in `query` (resource id, Name tag, IP/CIDR, `internet`).
     - `protocol`: `tcp`, `udp`, `icmp`, a number, or `any`.
     - `port`, `src_port`: `N` or `N-M` (TCP/UDP only).
+    - `icmp_type`, `icmp_code`: 0-255 (imply ICMP). An ICMP echo request (type 8) is a
+      connection: its echo reply must come back; other ICMP packets are one-way.
     - `one_way`: forward packets only (no reply needed).
     - `nat_ports`: pin the source port a NAT gateway picks (by NAT id); by default the NAT
-      may pick any port in 1024-65535.
+      may pick any port in 1024-65535, and a packet is in the set only if it gets through
+      for every one of them (those that get through for some only are listed as unknown).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -61,6 +65,8 @@ class ReachableSetParams(BaseModel):
     protocol: str | int = "any"
     port: int | str | None = None
     src_port: int | str | None = None
+    icmp_type: int | str | None = None
+    icmp_code: int | str | None = None
     one_way: bool = False
     timeout_ms: int = 120000
     nat_ports: dict[str, int] | None = None
@@ -178,14 +184,18 @@ def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> Reachabl
 
     params = ReachableSetParams(src=src, dst=dst, **options)
     network = network_of(snapshot)
-    proto = parse_protocol(params.protocol)
+    proto, itype, icode = parse_icmp(
+        parse_protocol(params.protocol), params.icmp_type, params.icmp_code
+    )
     dports = parse_ports(params.port, "port")
     sports = parse_ports(params.src_port, "source port")
     if (dports or sports) and proto not in (None, TCP, UDP):
         raise QueryError("ports only apply to TCP and UDP")
     sources = resolve_sources(network, src)
     destination = resolve_destination(network, dst)
-    header = Header(protocol=proto, dst_ports=dports, src_ports=sports)
+    header = Header(
+        protocol=proto, dst_ports=dports, src_ports=sports, icmp_type=itype, icmp_code=icode
+    )
     t0 = time.perf_counter()
     outcome = solve_pair(
         network,
@@ -202,7 +212,7 @@ def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> Reachabl
         outcome,
         src=src,
         dst=dst,
-        protocol=str(params.protocol).lower(),
+        protocol="icmp" if (itype, icode) != (None, None) else str(params.protocol).lower(),
         port=None if dports is None else str(dports),
         one_way=params.one_way,
         clips=clips_for(sources, destination, header),
