@@ -6,6 +6,8 @@
 2. The set is non-empty exactly when the engine answers `reachable` for the same free query.
 3. Every box's witness is replayed by the walker (`build_set` checks it: status stays
    `complete`).
+4. (1) on networks with asymmetric routes (`asymmetric_networks`), where the reply must come
+   back *as the reply*.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from ipaddress import IPv4Address
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import network_and_packet, packets
+from strategies import asymmetric_network_and_packet, network_and_packet, packets
 
 from netcheck.compile.index import public_owners
 from netcheck.explain.sets import ReachableSet, build_set
@@ -66,6 +68,16 @@ def the_set(network: Network, origin: Origin, protocol: int) -> ReachableSet:
 @SETTINGS
 @given(network_and_packet(), st.data())
 def test_a_packet_is_in_the_set_iff_the_walker_lets_it_through(case, data):
+    _in_the_set_iff_the_walker_lets_it_through(case, data)
+
+
+@SETTINGS
+@given(asymmetric_network_and_packet(), st.data())
+def test_on_asymmetric_routes_a_packet_is_in_the_set_iff_the_walker_lets_it_through(case, data):
+    _in_the_set_iff_the_walker_lets_it_through(case, data)
+
+
+def _in_the_set_iff_the_walker_lets_it_through(case, data) -> None:
     network, origin, packet = case
     extra = data.draw(st.lists(packets(network), max_size=3))
     for p in [packet, *(x for x in extra if x.protocol == packet.protocol)]:
