@@ -209,3 +209,27 @@ def test_a_tgw_route_on_one_side_only_blocks_the_connection():
     both = transit(route_back=True)
     assert walk_connection(both, sent, from_eni("eni-a")).success
     assert engine(both, from_eni("eni-a"), "eni-b", Header(packet=sent)).verdict == "reachable"
+
+
+def test_reply_through_the_nat_subnet_twice_is_no_routing_loop():
+    """eni-app (behind nat-1) connects to the public IP of eni-pub, which sits in nat-1's own
+    subnet: the reply leaves that subnet through the IGW to the NAT's Elastic IP, is
+    reverse-translated by nat-1 and routed from the same subnet again. The packet changed on
+    the way, so this is no loop (the engine once answered unknown, "routing loop")."""
+    b = Builder()
+    b.vpc("vpc-1", "10.1.0.0/16")
+    b.igw("igw-1", "vpc-1")
+    b.subnet("subnet-pub", "vpc-1", "10.1.1.0/24", rtb="rtb-pub")
+    b.subnet("subnet-app", "vpc-1", "10.1.2.0/24", rtb="rtb-app")
+    b.route_table("rtb-pub", "vpc-1", route("0.0.0.0/0", "internet-gateway", "igw-1"))
+    b.nat(NAT, "subnet-pub", "10.1.1.100", "3.0.0.100")
+    b.route_table("rtb-app", "vpc-1", route("0.0.0.0/0", "nat-gateway", NAT))
+    b.sg("sg-1", "vpc-1", ingress(), egress())
+    b.eni("eni-app", "subnet-app", "10.1.2.10", "sg-1")
+    b.eni("eni-pub", "subnet-pub", "10.1.1.10", "sg-1", public="3.0.0.11")
+    net = b.build()
+    sent = tcp("10.1.2.10", "3.0.0.11", 443)
+    pinned = {NAT: 1024}
+    assert walk_connection(net, sent, from_eni("eni-app"), nat_ports=pinned).success
+    out = engine(net, from_eni("eni-app"), "eni-pub", Header(packet=sent), nat_ports=pinned)
+    assert out.verdict == "reachable", (out.reason, out.blockers)

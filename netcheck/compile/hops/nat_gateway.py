@@ -182,7 +182,14 @@ def at_nat(
             q,
             action="translate",
         )
-        out += subnet_hops.route_from_subnet(hc, hc.net.subnet(nat.subnet_id), q, (*steps, st), ps)
+        # The loop guard starts afresh: the reversed packet is another header (its
+        # destination is the session's source inside the VPC, delivered or dropped from
+        # here), so routing from the NAT's subnet again is no loop — e.g. a reply that left
+        # through that subnet towards the NAT's own Elastic IP (the walker bounds hops).
+        back = PathState(ps.reply, ps.az, ps.sessions, ps.made, ())
+        out += subnet_hops.route_from_subnet(
+            hc, hc.net.subnet(nat.subnet_id), q, (*steps, st), back
+        )
     return out + hc.leaf(
         steps,
         nat.id,
