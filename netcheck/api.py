@@ -27,6 +27,7 @@ from netcheck.model.base import TCP, UDP
 from netcheck.model.network import Network
 from netcheck.model.resolve import (
     Header,
+    parse_icmp,
     parse_ports,
     parse_protocol,
     resolve_destination,
@@ -86,13 +87,17 @@ class Snapshot:
         emit_smt2: str | Path | None = None,
         timeout_ms: int = 30000,
         check_witness: bool = True,
+        icmp_type: int | str | None = None,
+        icmp_code: int | str | None = None,
     ) -> Answer:
-        """Can `src` reach `dst`? TCP/UDP queries are connections (the reply must come back)
-        unless `one_way`. `all_blockers`: every setting that would have to change, not only
-        the first per path. `emit_smt2`: a folder for one SMT-LIB 2 file per candidate path.
-        Raises `QueryError` for unknown endpoints or bad ports, `TypeError` (with the close
-        matches) for an unknown keyword."""
-        proto = parse_protocol(protocol)
+        """Can `src` reach `dst`? TCP/UDP queries and ICMP echo requests (`icmp_type=8`,
+        ping) are connections (the reply must come back) unless `one_way`; other ICMP types
+        and ICMP without a type are one-way (some ICMP packet gets there). `icmp_type` /
+        `icmp_code` imply protocol ICMP. `all_blockers`: every setting that would have to
+        change, not only the first per path. `emit_smt2`: a folder for one SMT-LIB 2 file
+        per candidate path. Raises `QueryError` for unknown endpoints or bad ports, `TypeError`
+        (with the close matches) for an unknown keyword."""
+        proto, itype, icode = parse_icmp(parse_protocol(protocol), icmp_type, icmp_code)
         dports = parse_ports(port, "port")
         sports = parse_ports(src_port, "source port")
         if (dports or sports) and proto not in (None, TCP, UDP):
@@ -100,10 +105,12 @@ class Snapshot:
         query = Query(
             src=src,
             dst=dst,
-            protocol=str(protocol).lower(),
+            protocol="icmp" if itype is not None or icode is not None else str(protocol).lower(),
             port=None if dports is None else str(dports),
             src_port=None if sports is None else str(sports),
             one_way=one_way,
+            icmp_type=itype,
+            icmp_code=icode,
         )
         try:
             sources = resolve_sources(self.network, src)
@@ -116,7 +123,13 @@ class Snapshot:
             network=self.network,
             sources=sources,
             destination=resolve_destination(self.network, dst),
-            header=Header(protocol=proto, dst_ports=dports, src_ports=sports),
+            header=Header(
+                protocol=proto,
+                dst_ports=dports,
+                src_ports=sports,
+                icmp_type=itype,
+                icmp_code=icode,
+            ),
             one_way=one_way,
             all_blockers=all_blockers,
             timeout_ms=timeout_ms,

@@ -907,3 +907,110 @@ def network_and_packet(draw: st.DrawFn) -> Case:
     network = draw(networks())
     origin, packet = draw(queries(network))
     return Case(network, origin, packet)
+
+
+# -- asymmetric routes (issue #9 §1) ------------------------------------------------------------
+
+
+@st.composite
+def asymmetric_networks(draw: st.DrawFn) -> Network:
+    """Two VPCs whose routes are often asymmetric, so that replies take another way back than
+    the forward packet (forwarding.md "Connections (default) and replies"):
+
+    - vpc-1 has an IGW, a public subnet with nat-1, and an app subnet whose interfaces may
+      have public IPs while its default route goes to nat-1 (or to the IGW);
+    - vpc-1 and vpc-2 are peered (pcx-12) and attached to tgw-1; each side routes the other
+      VPC's CIDR through the peering, the TGW, or not at all, drawn independently (so a route
+      on one side only is common), and vpc-2 has its own IGW and a default route to it;
+    - NACLs and security groups are drawn as in `networks()`.
+    """
+    b = Builder()
+    cidr_pool = (*_WIDE_CIDRS, _vpc_cidr(1), _vpc_cidr(2), "10.1.2.0/24")
+    b.vpc("vpc-1", _vpc_cidr(1))
+    b.vpc("vpc-2", _vpc_cidr(2))
+    b.igw("igw-1", "vpc-1")
+    if _chance(draw, 3, 1):
+        b.igw("igw-2", "vpc-2")
+    az2 = draw(st.sampled_from(AZS))
+    b.subnet("subnet-1-1", "vpc-1", "10.1.1.0/24", AZS[0], rtb="rtb-1-pub")
+    b.subnet("subnet-1-2", "vpc-1", "10.1.2.0/24", AZS[0], rtb="rtb-1-app")
+    b.subnet("subnet-2-1", "vpc-2", "10.2.1.0/24", az2, rtb="rtb-2")
+    b.pcx("pcx-12", "vpc-1", "vpc-2")
+    b.tgw("tgw-1")
+    b.tgw_vpc_attachment("tgw-attach-1", "tgw-1", "vpc-1", "subnet-1-2")
+    b.tgw_vpc_attachment("tgw-attach-2", "tgw-1", "vpc-2", "subnet-2-1")
+    tgw_routes = [tgw_route(_vpc_cidr(i), f"tgw-attach-{i}") for i in (1, 2) if _chance(draw, 3, 1)]
+    b.tgw_route_table(
+        "tgw-rtb-1",
+        "tgw-1",
+        *tgw_routes,
+        associations=("tgw-attach-1", "tgw-attach-2"),
+    )
+    b.nat("nat-1", "subnet-1-1", "10.1.1.100", "3.0.0.100" if _chance(draw, 4, 1) else None)
+
+    def to_other(i: int) -> tuple[Route, ...]:
+        way = draw(st.sampled_from(("pcx", "tgw", "none", "pcx", "tgw")))
+        other = _vpc_cidr(3 - i)
+        if way == "pcx":
+            return (route(other, "vpc-peering-connection", "pcx-12"),)
+        if way == "tgw":
+            return (route(other, "transit-gateway", "tgw-1"),)
+        return ()
+
+    b.route_table("rtb-1-pub", "vpc-1", route("0.0.0.0/0", "internet-gateway", "igw-1"))
+    app_default = draw(st.sampled_from(("nat-gateway", "nat-gateway", "internet-gateway")))
+    app_target = "nat-1" if app_default == "nat-gateway" else "igw-1"
+    b.route_table("rtb-1-app", "vpc-1", route("0.0.0.0/0", app_default, app_target), *to_other(1))
+    b.route_table("rtb-2", "vpc-2", route("0.0.0.0/0", "internet-gateway", "igw-2"), *to_other(2))
+    group_ids = ("sg-1", "sg-2")
+    for g in group_ids:
+        # Mostly open groups: the point here is the routes, and replies skip groups anyway.
+        if _chance(draw, 2, 1):
+            b.sg(g, None, ingress(), egress())
+            continue
+        b.sg(
+            g,
+            None,
+            *draw(_sg_rules(Direction.INGRESS, cidr_pool, group_ids)),
+            *draw(_sg_rules(Direction.EGRESS, cidr_pool, group_ids)),
+        )
+    public = iter(range(10, 250))
+    for subnet_id, base in (
+        ("subnet-1-2", "10.1.2"),
+        ("subnet-2-1", "10.2.1"),
+        ("subnet-1-1", "10.1.1"),
+    ):
+        for k in range(draw(st.integers(1, 2)) if subnet_id != "subnet-1-1" else 1):
+            ip = f"3.0.0.{next(public)}" if _chance(draw, 3, 1) else None
+            groups = draw(st.lists(st.sampled_from(group_ids), min_size=1, max_size=2, unique=True))
+            b.eni(
+                f"eni-{subnet_id[7:]}-{k}",
+                subnet_id,
+                f"{base}.{10 + k}",
+                *sorted(groups),
+                public=ip,
+            )
+    for vpc in ("vpc-1", "vpc-2"):
+        b.acl(f"acl-default-{vpc}", vpc, *draw(_nacl_entries(cidr_pool)))
+    return b.build()
+
+
+@st.composite
+def asymmetric_network_and_packet(draw: st.DrawFn) -> Case:
+    """`asymmetric_networks()` with a query on it: `Case(network, origin, packet)`."""
+    network = draw(asymmetric_networks())
+    kind = draw(st.sampled_from(("internet", "across", "across", "any")))
+    enis = [e for e in network.network_interfaces if e.owner_kind is InterfaceOwnerKind.INSTANCE]
+    publics = sorted(str(a) for e in enis for a in e.public_ips)
+    if kind == "internet" and publics:
+        src, dst = draw(st.sampled_from(INTERNET_HOSTS)), draw(st.sampled_from(publics))
+        return Case(network, INTERNET, draw(packets(network, src, dst)))
+    if kind == "across":
+        eni = draw(st.sampled_from(enis))
+        others = sorted(str(e.primary_address) for e in enis if e.vpc_id != eni.vpc_id)
+        if others:
+            dst = draw(st.sampled_from(others))
+            packet = draw(packets(network, str(eni.primary_address), dst))
+            return Case(network, from_eni(eni.id), packet)
+    origin, packet = draw(queries(network))
+    return Case(network, origin, packet)

@@ -228,9 +228,17 @@ def test_route_to_an_unmodelled_target_is_unknown_naming_it():
 
 def test_routing_loop_is_unknown():
     hc, p = ctx(net())
-    ps = PathState(routed=(SUBNET_1,))
+    ps = PathState(routed=(hc.routing_key(SUBNET_1, p),))
     paths = subnet.route_from_subnet(hc, hc.net.subnet(SUBNET_1), p, (), ps)
     assert ends(paths) == [("unknown", "UNSUPPORTED_COMPONENT", SUBNET_1)]
+
+
+def test_another_copy_routed_from_the_same_subnet_is_no_loop():
+    """A translated packet (another copy) may be routed from a subnet again."""
+    hc, p = ctx(net())
+    ps = PathState(routed=(hc.routing_key(SUBNET_1, fresh("other")),))
+    paths = subnet.route_from_subnet(hc, hc.net.subnet(SUBNET_1), p, (), ps)
+    assert all(x.end.kind is not DispositionKind.UNKNOWN for x in paths)
 
 
 def test_deliver_in_vpc_same_subnet_has_no_nacl():

@@ -203,11 +203,15 @@ def test_same_subnet_skips_nacl():
     assert snap.query("eni-web", "eni-app", protocol="tcp", port=22).verdict is Verdict.UNREACHABLE
 
 
-def test_icmp_is_one_way_and_udp_is_a_connection():
+def test_echo_request_and_udp_are_connections_other_icmp_is_one_way():
     snap = two_subnets(app_in=(ingress(ICMP, icmp=(8, -1)), ingress(UDP, ports(53))))
     a = snap.query("eni-web", "eni-app", protocol="icmp")
     assert a.verdict is Verdict.REACHABLE
-    assert a.witness.packet.icmp_type == 8 and not a.witness.return_path
+    # An echo request (the preferred witness) is a connection: its echo reply comes back.
+    assert a.witness.packet.icmp_type == 8 and a.witness.return_path
+    other = two_subnets(app_in=(ingress(ICMP, icmp=(3, -1)),))
+    d = other.query("eni-web", "eni-app", protocol="icmp", icmp_type=3)
+    assert d.verdict is Verdict.REACHABLE and not d.witness.return_path
     u = snap.query("eni-web", "eni-app", protocol="udp", port=53)
     assert u.verdict is Verdict.REACHABLE and u.witness.return_path
 

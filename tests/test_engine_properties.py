@@ -4,13 +4,16 @@ implemented twice) on random networks.
 1. For a random concrete packet (every header field pinned, NAT ports pinned to the walker's
    default), the engine's verdict equals the walker's connection verdict.
 2. Every witness of a free query (only the origin fixed) replays in the walker.
+3. Both on networks with asymmetric routes (tests/strategies.py `asymmetric_networks`:
+   public IPs behind a NAT default route, peering and TGW routes on one side only), where
+   the reply must come back *as the reply*.
 """
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import network_and_packet
+from strategies import asymmetric_network_and_packet, network_and_packet
 
 from netcheck.explain.build import replay
 from netcheck.model.network import Network
@@ -106,3 +109,25 @@ def test_single_interface_destination_agrees_with_the_walker(case, pick):
         )
     )
     assert got.verdict == expected, (got.reason, [b.code for b in got.blockers], packet, target)
+
+
+@SETTINGS
+@given(asymmetric_network_and_packet())
+def test_engine_verdict_equals_walker_on_asymmetric_routes(case):
+    network, origin, packet = case
+    expected = walker_verdict(network, origin, packet)
+    got = engine(network, origin, Header(packet=packet))
+    assert got.verdict == expected, (
+        f"engine {got.verdict} ({got.reason or [b.code for b in got.blockers]}) vs walker "
+        f"{expected} for {packet} from {origin}"
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(asymmetric_network_and_packet())
+def test_witnesses_on_asymmetric_routes_replay_in_the_walker(case):
+    network, origin, packet = case
+    out = engine(network, origin, Header(protocol=packet.protocol))
+    if out.verdict == "reachable":
+        assert out.found is not None
+        assert replay(network, out.found) is None

@@ -34,6 +34,8 @@ COMMANDS = {
     "VpnGateways": "ec2 describe-vpn-gateways",
     "VpnConnections": "ec2 describe-vpn-connections",
     "Addresses": "ec2 describe-addresses",
+    "VpcBlockPublicAccessExclusions": "ec2 describe-vpc-block-public-access-exclusions",
+    "TransitGatewayMulticastDomains": "ec2 describe-transit-gateway-multicast-domains",
 }
 
 
@@ -71,6 +73,7 @@ def test_readme_collects_the_per_table_and_per_list_outputs():
         "ec2 get-transit-gateway-route-table-associations",
         "ec2 get-transit-gateway-route-table-propagations",
         "ec2 get-managed-prefix-list-entries",
+        "ec2 describe-vpc-block-public-access-options",
     ):
         assert cmd in calls, cmd
     assert "TransitGatewayRouteTableDetails" in block

@@ -162,12 +162,19 @@ def test_reply_skips_security_groups():
     assert c.reply.packet == c.forward.final_packet.reply()
 
 
-def test_one_way_and_icmp_have_no_reply():
+def test_one_way_and_icmp_other_than_echo_request_have_no_reply():
     net = three_tier()
     assert (
         walk_connection(net, tcp(WEB_IP, APP_IP, 8080), from_eni(WEB), one_way=True).reply is None
     )
-    assert walk_connection(net, icmp(WEB_IP, APP_IP), from_eni(WEB)).reply is None
+    assert walk_connection(net, icmp(WEB_IP, APP_IP, 3), from_eni(WEB)).reply is None
+    assert walk_connection(net, icmp(WEB_IP, APP_IP, 0), from_eni(WEB)).reply is None
+
+
+def test_an_echo_request_has_an_echo_reply():
+    trace = walk_connection(three_tier(), icmp(WEB_IP, APP_IP, 8), from_eni(WEB))
+    assert trace.forward.success
+    assert trace.reply is not None and trace.reply.packet.icmp_type == 0
 
 
 def test_sg_ingress_denies_without_a_matching_rule():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
-from strategies import Case, network_and_packet
+from strategies import Case, asymmetric_network_and_packet, network_and_packet
 
 from netcheck.model import Direction, Network, NetworkAcl
 from netcheck.model.packet import DispositionKind, OriginKind
@@ -120,3 +120,38 @@ def test_strategies_reach_every_main_outcome(wanted: DispositionKind):
 def test_direction_enum_is_what_strategies_use():
     # Guard: the strategies build NACL entries through Direction, not strings.
     assert {d.value for d in Direction} == {"ingress", "egress"}
+
+
+@SETTINGS
+@given(asymmetric_network_and_packet())
+def test_a_successful_connection_gets_the_reply_of_the_packet_sent(case: Case):
+    """forwarding.md "Connections (default) and replies": on asymmetric routes too, a
+    connection succeeds only when the reply comes back with the reversed header."""
+    c = walk_connection(case.network, case.packet, case.origin)
+    if c.success and c.reply is not None:
+        assert c.reply.final_packet == case.packet.reply()
+    if c.reply is not None and c.reply.disposition.code == "REPLY_ADDRESS_MISMATCH":
+        assert not c.success
+        assert c.reply.final_packet != case.packet.reply()
+
+
+@pytest.mark.parametrize(
+    "wanted", ["REPLY_ADDRESS_MISMATCH", "IGW_DESTINATION_RFC1918", "TGW_RTB_CANNOT_ROUTE", None]
+)
+def test_asymmetric_strategies_reach_every_reply_outcome(wanted: str | None):
+    """The generator produces replies that come back translated (public IP behind a NAT
+    default route), that die on a one-sided peering or TGW route, and that succeed."""
+
+    def hit(case: Case) -> bool:
+        c = walk_connection(case.network, case.packet, case.origin)
+        if c.reply is None:
+            return False
+        return c.success if wanted is None else c.reply.disposition.code == wanted
+
+    find(
+        asymmetric_network_and_packet(),
+        hit,
+        settings=settings(
+            max_examples=1000, database=None, derandomize=True, phases=[Phase.generate]
+        ),
+    )

@@ -125,6 +125,8 @@ def exposure_command(
 SET_HELP = """Every packet from SRC to DST that gets through, as boxes: protocol x destination
 ports x source ranges (x source ports, destination addresses where they matter), each with a witness
 replayed by the concrete walker. The union is exact. SRC/DST as in `netcheck query`.
+TCP/UDP packets and ICMP echo requests (--icmp-type 8) are connections (the reply must come
+back); other ICMP packets are one-way.
 
 Example:
 
@@ -142,6 +144,8 @@ def query_all(
     protocol: str = "any",
     port: str | None = None,
     src_port: str | None = None,
+    icmp_type: int | None = None,
+    icmp_code: int | None = None,
     one_way: bool = False,
     output_format: str = "text",
     onprem: list[str] | tuple[str, ...] = (),
@@ -164,6 +168,8 @@ def query_all(
             protocol=protocol,
             port=port,
             src_port=src_port,
+            icmp_type=icmp_type,
+            icmp_code=icmp_code,
             one_way=one_way,
             timeout_ms=timeout * 1000,
         )
@@ -181,6 +187,10 @@ def reachable_set_command(
     protocol: str = typer.Option("any", "--protocol", "-p", help="tcp, udp, icmp, any, or N."),
     port: str | None = typer.Option(None, "--port", help="Destination port N or range N-M."),
     src_port: str | None = typer.Option(None, "--src-port", help="Source port N or N-M."),
+    icmp_type: int | None = typer.Option(
+        None, "--icmp-type", help="ICMP type 0-255 (implies icmp; 8 = ping, a connection)."
+    ),
+    icmp_code: int | None = typer.Option(None, "--icmp-code", help="ICMP code 0-255."),
     one_way: bool = typer.Option(False, "--one-way", help="Forward packets only."),
     output_format: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f"),
     onprem: list[str] = typer.Option([], "--onprem", help="Declare an on-premises CIDR."),
@@ -195,6 +205,8 @@ def reachable_set_command(
         protocol=protocol,
         port=port,
         src_port=src_port,
+        icmp_type=icmp_type,
+        icmp_code=icmp_code,
         one_way=one_way,
         output_format=output_format.value,
         onprem=onprem,

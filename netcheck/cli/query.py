@@ -34,9 +34,13 @@ tgw-attach-, an RDS DB identifier), a Name tag value, an IP address or CIDR (add
 network resolve to their interfaces, others are outside hosts), or the word `internet`.
 A source of 0.0.0.0/0 means every outside address.
 
-Omitted --protocol/--port/--src-port are free: the verdict is reachable if at least one packet
-gets through, and the witness shows which. TCP/UDP are checked as connections (the reply must
-get back, NACLs are checked again); --one-way checks the forward packet only.
+Omitted --protocol/--port/--src-port/--icmp-type are free: the verdict is reachable if at least
+one packet gets through, and the witness shows which. TCP/UDP are checked as connections (the
+reply must get back as the reply, NACLs are checked again); so is ping, `--protocol icmp
+--icmp-type 8`: the echo request out and the echo reply (type 0) back. ICMP without a type, or
+another type, is one-way (some ICMP packet gets there). --one-way checks the forward packet
+only. A path through a NAT gateway is reachable only if it works whatever source port the NAT
+picks; otherwise the answer is unknown.
 
 Examples:
 
@@ -47,6 +51,8 @@ Examples:
   netcheck query SNAPSHOT --from 0.0.0.0/0 --to i-0abc --port 22 --expect unreachable
 
   netcheck query fixtures/three-tier --from internet --to web-1 --all
+
+  netcheck query fixtures/three-tier --from web-1 --to app-1 --protocol icmp --icmp-type 8
 
 Exit codes: 0 answered, 1 verdict differs from --expect, 2 bad input, 3 unknown.
 """
@@ -63,6 +69,10 @@ def query_command(
     ),
     port: str | None = typer.Option(None, "--port", help="Destination port N or range N-M."),
     src_port: str | None = typer.Option(None, "--src-port", help="Source port N or range N-M."),
+    icmp_type: int | None = typer.Option(
+        None, "--icmp-type", help="ICMP type 0-255 (implies icmp; 8 = ping, a connection)."
+    ),
+    icmp_code: int | None = typer.Option(None, "--icmp-code", help="ICMP code 0-255."),
     one_way: bool = typer.Option(False, "--one-way", help="Check the forward packet only."),
     all_: bool = typer.Option(
         False, "--all", help="Print every packet that gets through (boxes) instead of one witness."
@@ -94,6 +104,8 @@ def query_command(
             protocol=protocol,
             port=port,
             src_port=src_port,
+            icmp_type=icmp_type,
+            icmp_code=icmp_code,
             one_way=one_way,
             output_format=output_format.value,
             onprem=onprem,
@@ -112,6 +124,8 @@ def query_command(
             protocol=protocol,
             port=port,
             src_port=src_port,
+            icmp_type=icmp_type,
+            icmp_code=icmp_code,
             one_way=one_way,
             all_blockers=all_blockers,
             emit_smt2=emit_smt2,

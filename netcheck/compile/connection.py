@@ -12,15 +12,20 @@ counts for the query (`arrives`, `returns`, `needs_reply`), the link making a co
 a forward path, and what the query settles about the first copies (`known_spaces`).
 
 The connection semantics (docs/semantics/forwarding.md, "Connections (default) and
-replies"): a TCP/UDP packet gets through when it arrives and some reply, addresses and ports
-swapped, comes back to the source through the forward path's NAT sessions reversed; one-way
-queries, other protocols and a gateway endpoint's service need no reply. Example::
+replies"): a TCP/UDP packet (or an ICMP echo request) gets through when it arrives and some
+reply, addresses and ports swapped, comes back to the source through the forward path's NAT
+sessions reversed — *as the reply*: with exactly the reversed header of the packet as the
+source sent it (`as_sent`; a reply translated on the way back by something that did not
+translate the forward packet is not recognised, `REPLY_ADDRESS_MISMATCH` at the hop that
+went `astray`). One-way queries, other protocols and a gateway endpoint's service need no
+reply. Example::
 
     conn = Connection(network, source, destination)
     for path in conn.forward(p0, feasible):
         if conn.arrives(path) and conn.needs_reply(path):
             r0 = fresh("rep")                  # asserted by the caller: conn.reply_link(path, r0)
             back = [rp for rp in conn.replies(path, r0, feasible) if conn.returns(rp)]
+            ok = [z3.And(*rp.formulas(), conn.as_sent(path, rp)) for rp in back]
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from netcheck.compile.packet import Space, SymPacket, reply_of
 from netcheck.compile.query import accepts, reply_accepts
 from netcheck.compile.steps import Path, Step
 from netcheck.model.addresses import prefix_range
+from netcheck.model.hops import HopKind
 from netcheck.model.intervals import IntervalSet
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
@@ -43,6 +49,7 @@ from netcheck.model.resolve import Destination, Header, Source
 
 __all__ = [
     "CHECKED_ENDS",
+    "REPLY_ADDRESS_MISMATCH",
     "Connection",
     "Feasible",
     "Known",
@@ -56,6 +63,10 @@ __all__ = [
 Feasible = Callable[[tuple[Step, ...]], bool]
 # Per (packet copy name, field): the values a field can take under the caller's assertions.
 Known = dict[tuple[str, str], Space]
+
+# The explanation code of a reply that comes back with another header than the reply of the
+# packet sent (no Reachability Analyzer code says this; the name follows their style).
+REPLY_ADDRESS_MISMATCH = "REPLY_ADDRESS_MISMATCH"
 
 # Path ends worth a solver check even when they do not count: they explain a failure.
 CHECKED_ENDS = (DispositionKind.DROPPED, DispositionKind.UNKNOWN)
@@ -134,6 +145,27 @@ class Connection:
     def returns(self, reply: Path) -> bool:
         """Does a reply path end back at the source?"""
         return reply_accepts(self.source, reply.end)
+
+    def as_sent(self, path: Path, reply: Path) -> z3.BoolRef:
+        """A reply that `returns` comes back *as the reply*: its last copy is the reply of
+        the forward path's first copy (the packet as the source sent it: addresses and
+        ports reversed, echo request answered by echo reply). Every translator that changed
+        the forward packet must have undone its change; a translation of its own on the way
+        back (a NAT gateway the forward packet never crossed, the IGW mapping another
+        address) leaves a header the source does not recognise."""
+        return reply_of(path.packet, reply.final)
+
+    def astray(self, reply: Path) -> tuple[str, HopKind]:
+        """Where a reply that fails `as_sent` went astray: the first NAT gateway that made a
+        translation of its own on the way back, else the last hop that translated it, else
+        where it ended."""
+        made = [st for st in reply.steps if st.pkt_out is not None and st.link is not None]
+        for st in made:
+            if st.kind is HopKind.NAT_GATEWAY and st.label.endswith(":translate"):
+                return st.component_id, st.kind
+        if made:
+            return made[-1].component_id, made[-1].kind
+        return reply.end.component_id or str(self.source.origin), HopKind.ENI_INGRESS
 
 
 def checked(path: Path, counts: bool) -> bool:

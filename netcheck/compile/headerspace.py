@@ -51,6 +51,7 @@ __all__ = [
     "cut_points",
     "diff_reach",
     "empty_reach",
+    "nat_port_intervals",
     "origin_universe",
     "security_group_boxes",
     "snapshot_public_ips",
@@ -170,6 +171,22 @@ def _cidr_cuts(net: object, out: set[int]) -> None:
 def _range_cuts(start: int, end: int, out: set[int]) -> None:
     out.add(start)
     out.add(end + 1)
+
+
+# The source ports a NAT gateway may pick (AWS: 1024-65535), and how many there are.
+NAT_PORTS = (1024, 65535)
+NAT_PORT_COUNT = NAT_PORTS[1] - NAT_PORTS[0] + 1
+
+
+def nat_port_intervals(network: Network) -> list[tuple[int, int]]:
+    """The ports a NAT gateway may pick, cut at every port boundary of the snapshot's rules:
+    within one interval every rule treats the ports alike, so "for every port the NAT may
+    pick" is "for the first port of every interval" (and a count of the ports that work is
+    a sum of interval lengths)."""
+    lo, hi = NAT_PORTS
+    starts = sorted({c for c in cut_points(network)["dst_port"] if lo <= c <= hi} | {lo})
+    ends = [s - 1 for s in starts[1:]] + [hi]
+    return list(zip(starts, ends, strict=True))
 
 
 def cut_points(

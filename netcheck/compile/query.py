@@ -15,7 +15,7 @@ from netcheck.compile.hops.internet import is_public
 from netcheck.compile.hops.peering import peered_side
 from netcheck.compile.packet import SymPacket, domain, in_range, ip_in_any, ip_is_any
 from netcheck.compile.steps import End
-from netcheck.model.base import TCP, UDP
+from netcheck.model.base import ICMP, TCP, UDP
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, OriginKind
 from netcheck.model.resolve import Destination, Header, Source
@@ -106,5 +106,7 @@ def reply_accepts(src: Source, end: End) -> bool:
 
 
 def is_connection(p: SymPacket) -> z3.BoolRef:
-    """TCP and UDP queries are connections (the reply must come back)."""
-    return z3.Or(p.protocol == TCP, p.protocol == UDP)
+    """TCP and UDP packets and ICMP echo requests (type 8, answered by echo replies, type 0)
+    are connections: the reply must come back. Other ICMP packets and other protocols are
+    one-way."""
+    return z3.Or(p.protocol == TCP, p.protocol == UDP, z3.And(p.protocol == ICMP, p.icmp_type == 8))

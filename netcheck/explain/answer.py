@@ -30,6 +30,8 @@ class Query(_Frozen):
     port: str | None = None
     src_port: str | None = None
     one_way: bool = False
+    icmp_type: int | None = None
+    icmp_code: int | None = None
 
 
 class Witness(_Frozen):
@@ -84,7 +86,11 @@ class Answer(_Frozen):
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "verdict": self.verdict.value,
-            "query": self.query.model_dump(mode="json"),
+            # ICMP type / code appear only when asked for (older consumers see no change).
+            "query": self.query.model_dump(
+                mode="json",
+                exclude={k for k in ("icmp_type", "icmp_code") if getattr(self.query, k) is None},
+            ),
         }
         if self.witness is not None:
             d["witness"] = self.witness.model_dump(mode="json")

@@ -390,6 +390,33 @@ def parse_protocol(text: str | int | None) -> int | None:
     return number
 
 
+def parse_icmp(
+    protocol: int | None, icmp_type: int | str | None, icmp_code: int | str | None
+) -> tuple[int | None, int | None, int | None]:
+    """The ICMP TYPE / CODE of a query (0-255; None = any) with the protocol they imply:
+    a type or code given with protocol `any` means ICMP; with another protocol it is a
+    `QueryError`. Returns (protocol, type, code). Type 8 (echo request) is a connection:
+    the echo reply (type 0) must come back (forwarding.md "Connections (default) and
+    replies")."""
+    if icmp_type is None and icmp_code is None:
+        return protocol, None, None
+    if protocol not in (None, ICMP):
+        raise QueryError("--icmp-type / --icmp-code only apply to ICMP (protocol icmp)")
+    values: list[int | None] = []
+    for what, v in (("ICMP type", icmp_type), ("ICMP code", icmp_code)):
+        if v is None:
+            values.append(None)
+            continue
+        try:
+            number = int(str(v).strip())
+        except ValueError:
+            raise QueryError(f"bad {what} {v!r}: expected a number 0-255") from None
+        if not 0 <= number <= 255:
+            raise QueryError(f"bad {what} {v!r}: expected a number 0-255")
+        values.append(number)
+    return ICMP, values[0], values[1]
+
+
 def parse_ports(value: int | str | None, what: str = "port") -> PortRange | None:
     """The PORT / SRC_PORT of a query: `N` or `N-M` (inclusive, 0-65535); None = any. Raises
     `QueryError`."""

@@ -29,6 +29,7 @@ from netcheck.model.resolve import (
     Destination,
     Header,
     Source,
+    parse_icmp,
     parse_ports,
     parse_protocol,
     resolve_destination,
@@ -50,9 +51,12 @@ class ReachableSetParams(BaseModel):
     - `src`, `dst`: endpoints as in `query` (resource id, Name tag, IP/CIDR, `internet`).
     - `protocol`: `tcp`, `udp`, `icmp`, a number, or `any`.
     - `port`, `src_port`: `N` or `N-M` (TCP/UDP only).
+    - `icmp_type`, `icmp_code`: 0-255 (imply ICMP). An ICMP echo request (type 8) is a
+      connection: its echo reply must come back; other ICMP packets are one-way.
     - `one_way`: forward packets only (no reply needed).
     - `nat_ports`: pin the source port a NAT gateway picks (by NAT id); by default the NAT
-      may pick any port in 1024-65535.
+      may pick any port in 1024-65535, and a packet is in the set only if it gets through
+      for every one of them (those that get through for some only are listed as unknown).
     """
 
     # An unknown field is an error (a misspelt option must not change the question).
@@ -63,6 +67,8 @@ class ReachableSetParams(BaseModel):
     protocol: str | int = "any"
     port: int | str | None = None
     src_port: int | str | None = None
+    icmp_type: int | str | None = None
+    icmp_code: int | str | None = None
     one_way: bool = False
     timeout_ms: int = 120000
     nat_ports: dict[str, int] | None = None
@@ -182,7 +188,9 @@ def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> Reachabl
 
     params = build_params(ReachableSetParams, "reachable_set", src=src, dst=dst, **options)
     network = network_of(snapshot)
-    proto = parse_protocol(params.protocol)
+    proto, itype, icode = parse_icmp(
+        parse_protocol(params.protocol), params.icmp_type, params.icmp_code
+    )
     dports = parse_ports(params.port, "port")
     sports = parse_ports(params.src_port, "source port")
     if (dports or sports) and proto not in (None, TCP, UDP):
@@ -193,7 +201,9 @@ def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> Reachabl
     except MissingResource as e:  # an RDS source without its interface: unknown
         sources, gap = (), e.reason
     destination = resolve_destination(network, dst)
-    header = Header(protocol=proto, dst_ports=dports, src_ports=sports)
+    header = Header(
+        protocol=proto, dst_ports=dports, src_ports=sports, icmp_type=itype, icmp_code=icode
+    )
     t0 = time.perf_counter()
     if gap is not None:
         outcome = SetOutcome(status="unknown", reason=gap)
@@ -213,7 +223,7 @@ def reachable_set(snapshot: Any, src: str, dst: str, **options: Any) -> Reachabl
         outcome,
         src=src,
         dst=dst,
-        protocol=str(params.protocol).lower(),
+        protocol="icmp" if (itype, icode) != (None, None) else str(params.protocol).lower(),
         port=None if dports is None else str(dports),
         one_way=params.one_way,
         clips=clips_for(sources, destination, header),

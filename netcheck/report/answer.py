@@ -65,6 +65,10 @@ def _query_line(answer: Answer) -> str:
         parts.append(f"port {q['port']}")
     if q.get("src_port") is not None:
         parts.append(f"src-port {q['src_port']}")
+    if q.get("icmp_type") is not None:
+        parts.append(f"icmp-type {q['icmp_type']}")
+    if q.get("icmp_code") is not None:
+        parts.append(f"icmp-code {q['icmp_code']}")
     parts.append("one-way" if q.get("one_way") else "connection (reply checked)")
     return ", ".join(parts)
 

@@ -19,11 +19,19 @@ decides which model Z3 returns): keep it when changing this module.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, replace
 
 import z3
 
-from netcheck.compile.connection import Connection, checked, known_spaces
+from netcheck.compile.connection import (
+    REPLY_ADDRESS_MISMATCH,
+    Connection,
+    checked,
+    known_spaces,
+)
+from netcheck.compile.headerspace import NAT_PORT_COUNT, nat_port_intervals
 from netcheck.compile.index import NetworkIndex
 from netcheck.compile.packet import SymPacket, domain, fresh
 from netcheck.compile.query import (
@@ -33,7 +41,8 @@ from netcheck.compile.query import (
     source_constraint,
 )
 from netcheck.compile.steps import Path, Step
-from netcheck.errors import SolverGaveUp, UnsupportedFeature
+from netcheck.errors import SolverGaveUp, TooManyChoices, UnsupportedFeature
+from netcheck.model.base import TCP, UDP
 from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind
 from netcheck.model.resolve import Destination, Header, Source
@@ -46,6 +55,8 @@ __all__ = ["Request", "SolverGaveUp", "run"]
 
 # Drops after this many in one query get no example packet (each costs solver checks).
 MAX_EXAMPLES = 3
+# At most this many combinations of NAT-port intervals are checked per witness.
+MAX_NAT_CHOICES = 256
 
 
 @dataclass(frozen=True)
@@ -212,15 +223,24 @@ class Engine:
                     ok = conn.returns(rp)
                     if not checked(rp, ok):
                         continue
-                    if ok:
-                        replies.append(z3.And(*rp.formulas()))
-                    if solver.sat_with(rp.formulas()):
-                        if ok:
-                            solver.add(*rp.formulas())
+                    if not ok:
+                        if solver.sat_with(rp.formulas()):
+                            self._failed_reply(rp, i)
+                        continue
+                    # It comes back to the source: as the reply of the packet sent?
+                    back = [*rp.formulas(), conn.as_sent(path, rp)]
+                    replies.append(z3.And(*back))
+                    if solver.sat_with(back):
+                        if not self._free_nat_ports(path, rp):
+                            solver.add(*back)
                             self._found(src, p0, path, rp)
                             return True
-                        self._failed_reply(rp, i)
-                    elif ok:
+                        if self._for_every_nat_port(src, p0, path, rp, back):
+                            return True
+                        continue
+                    if solver.sat_with(rp.formulas()):
+                        self._astray(conn, rp, i)
+                    else:
                         self._unsat(rp, i, "return")
         with solver.scope():
             solver.add(z3.Not(is_connection(p0)))
@@ -252,6 +272,78 @@ class Engine:
                     observed=True,
                 )
             )
+
+    # -- the port a NAT gateway picks -------------------------------------------------------
+
+    def _free_nat_ports(self, path: Path, rp: Path) -> list[tuple[str, z3.BitVecRef]]:
+        """The NAT gateways on a connection whose source port is the NAT's choice (not
+        pinned by the request), with their port variables."""
+        pinned = self.req.nat_ports or {}
+        out: dict[str, z3.BitVecRef] = {}
+        for st in (*path.steps, *rp.steps):
+            for name, var in st.choices:
+                if name not in pinned:
+                    out.setdefault(name, var)
+        return sorted(out.items(), key=lambda kv: kv[0])
+
+    def _for_every_nat_port(
+        self, src: Source, p0: SymPacket, path: Path, rp: Path, back: list[z3.BoolRef]
+    ) -> bool:
+        """A NAT gateway picks the source port (1024-65535), not the user: the connection of
+        the witness packet counts only if it works for every port the NAT may pick
+        (forwarding.md "NAT gateway"). Counted per interval of ports the snapshot's rules
+        treat alike. When only some ports work the witness is withdrawn and the port share
+        is remembered: the verdict is then unknown unless another path works for all."""
+        solver = self.solver
+        free = self._free_nat_ports(path, rp)
+        with solver.scope():
+            solver.add(*back)
+            self._found(src, p0, path, rp)
+            found = self.out.found
+            assert found is not None
+            if found.packet["protocol"] not in (TCP, UDP):
+                return True  # ICMP keeps its identifier; no port is picked
+            intervals = nat_port_intervals(self.net)
+            if len(intervals) ** len(free) > MAX_NAT_CHOICES:
+                raise TooManyChoices(tuple(name for name, _ in free), len(intervals))
+            solver.add(*(p0.field(f) == v for f, v in found.packet.items()))
+            works = 0
+            for combo in itertools.product(intervals, repeat=len(free)):
+                pins = [var == lo for (_name, var), (lo, _hi) in zip(free, combo, strict=True)]
+                if solver.sat_with(pins):
+                    works += math.prod(hi - lo + 1 for lo, hi in combo)
+        total = NAT_PORT_COUNT ** len(free)
+        if works == total:
+            return True
+        self.out.found = None
+        names = ", ".join(name for name, _ in free)
+        self.unknowns.append(
+            (
+                free[0][0],
+                f"depends on the port the NAT gateway picks ({works:,} of {total:,} work): "
+                f"{names} picks the source port of the connection in 1024-65535, and the "
+                f"connection of {witness.show(found.packet)} gets through for some ports only",
+            )
+        )
+        return False
+
+    def _astray(self, conn: Connection, rp: Path, i: int) -> None:
+        """Replies take `rp` back to the source, but none as the reply of the packet sent
+        (forwarding.md "Connections (default) and replies")."""
+        component, _kind = conn.astray(rp)
+        self.out.blockers.append(
+            BlockerValue(
+                component,
+                REPLY_ADDRESS_MISMATCH,
+                None,
+                f"return path: the reply comes back to {rp.end.component_id} translated by "
+                f"{component}, with other addresses or ports than the reply of the packet "
+                "sent; the source does not recognise it",
+                i,
+                "return",
+                observed=True,
+            )
+        )
 
     def _unsat(self, path: Path, i: int, direction: str) -> None:
         """No packet of the query takes this candidate: blame its first impossible step

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from typing import Any
 
 import z3
 
 from netcheck.compile.connection import Connection
-from netcheck.compile.headerspace import Branch, Reach, cut_points, origin_universe
+from netcheck.compile.headerspace import Branch, Reach, nat_port_intervals, origin_universe
 from netcheck.compile.index import NetworkIndex
 from netcheck.compile.packet import SymPacket, domain, fresh
 from netcheck.compile.query import destination_constraint, header_constraint, is_connection
@@ -76,20 +77,36 @@ def build_reach(
                 (ports, _branch(network, src, destination, p0, one_way, ports, live, index))
                 for ports in _assignments(network, first[3], pinned)
             ]
-        for ports, (defs, goal, unknowns, _free) in runs:
+        for _ports, (defs, _goal, _unknowns, _free) in runs:
             for d in defs:
                 if d.get_id() not in seen:
                     seen.add(d.get_id())
                     reach.defs.append(d)
-            reach.branches.append(
-                Branch(
-                    src.origin,
-                    ports,
-                    z3.And(src_universe, goal),
-                    tuple((z3.And(src_universe, c), why) for c, why in unknowns),
-                )
-            )
+        reach.branches.append(_every_port(src, src_universe, runs, first[3]))
     return reach
+
+
+def _every_port(
+    src: Source,
+    src_universe: z3.BoolRef,
+    runs: list[tuple[dict[str, int], tuple[Any, z3.BoolRef, list[tuple[z3.BoolRef, str]], Any]]],
+    free: set[str],
+) -> Branch:
+    """The branch of one source. A NAT gateway picks its source port, not the user: with
+    free ports (one run per assignment of a port per interval) a packet gets through only
+    if it does for every assignment; one that gets through for some only is unknown
+    ("depends on the port the NAT gateway picks")."""
+    goals = [goal for _ports, (_d, goal, _u, _f) in runs]
+    unknowns = [(z3.And(src_universe, c), why) for _p, (_d, _g, us, _f) in runs for c, why in us]
+    if len(goals) > 1:
+        unknowns.append(
+            (
+                z3.And(src_universe, z3.Or(*goals), z3.Not(z3.And(*goals))),
+                "depends on the port the NAT gateway picks (some of 64,512 work): "
+                f"{', '.join(sorted(free))} picks the source port of the connection in 1024-65535",
+            )
+        )
+    return Branch(src.origin, runs[0][0], z3.And(src_universe, *goals), tuple(unknowns))
 
 
 def _guards(path: Path) -> z3.BoolRef:
@@ -169,7 +186,8 @@ def _branch(
                         continue
                     defs += _links(rp)
                     free |= _nat_ids([rp])
-                    back.append(_guards(rp))
+                    # Only a reply that comes back as the reply of the packet sent counts.
+                    back.append(z3.And(_guards(rp), connection.as_sent(path, rp)))
                 elif rp.end.kind is DispositionKind.UNKNOWN:
                     defs += _links(rp)
                     unknowns.append(
@@ -202,4 +220,4 @@ def _assignments(network: Network, free: set[str], pinned: dict[str, int]) -> li
 def _port_representatives(network: Network) -> list[int]:
     """One port per interval between consecutive port boundaries (every rule treats the ports
     of one interval alike)."""
-    return sorted({c for c in cut_points(network)["dst_port"] if 1024 <= c <= 65535} | {1024})
+    return [lo for lo, _hi in nat_port_intervals(network)]

@@ -1,16 +1,34 @@
-"""Connections: a forward packet and its reply (forwarding.md "Connections and replies").
+"""Connections: a forward packet and its reply (forwarding.md "Connections (default) and
+replies").
 
 Input: a `Network`, the forward packet and its origin. Output: a `ConnectionTrace`.
+
+A connection is established only when the reply comes back *as the reply*: it must end at
+the origin (delivered to the source interface, or out to the internet / on-prem for an
+outside source) with exactly the reversed 5-tuple of the packet as the source sent it, once
+every translator on the way back has undone its own translation. A reply that ends there
+with other addresses or ports (e.g. sent out through a NAT gateway by an instance the client
+contacted at its public IP) is not recognised by the client: the walk ends it
+`REPLY_ADDRESS_MISMATCH` at the hop that rewrote it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from netcheck.model import TCP, UDP, Network
-from netcheck.model.packet import DispositionKind, Origin, OriginKind, Packet
-from netcheck.walk.trace import ConnectionTrace, Trace
+from netcheck.model import ICMP, TCP, UDP, Network
+from netcheck.model.packet import Disposition, DispositionKind, Origin, OriginKind, Packet
+from netcheck.walk.trace import ConnectionTrace, Trace, reply_ends_at_origin
 from netcheck.walk.walker import walk
+
+REPLY_ADDRESS_MISMATCH = "REPLY_ADDRESS_MISMATCH"
+
+_FIELDS = ("src_ip", "dst_ip", "protocol", "src_port", "dst_port", "icmp_type", "icmp_code")
+
+
+def is_connection(packet: Packet) -> bool:
+    """TCP, UDP and ICMP echo requests (type 8) expect a reply; other packets are one-way."""
+    return packet.protocol in (TCP, UDP) or (packet.protocol == ICMP and packet.icmp_type == 8)
 
 
 def reply_origin(forward: Trace) -> Origin | None:
@@ -35,14 +53,53 @@ def walk_connection(
     one_way: bool = False,
     nat_ports: Mapping[str, int] | None = None,
 ) -> ConnectionTrace:
-    """Walk `packet` and, for TCP/UDP (unless `one_way`), its reply: addresses and ports
-    swapped on the packet as it arrived, security groups skipped, NAT sessions reversed."""
+    """Walk `packet` and, for TCP/UDP and ICMP echo requests (unless `one_way`), its reply:
+    addresses and ports swapped on the packet as it arrived, security groups skipped, NAT
+    sessions reversed; the reply must come back as the reply of `packet` (module
+    docstring)."""
     forward = walk(network, packet, origin, nat_ports=nat_ports)
-    if one_way or packet.protocol not in (TCP, UDP) or not forward.success:
+    if one_way or not is_connection(packet) or not forward.success:
         return ConnectionTrace(forward=forward)
     start = reply_origin(forward)
     if start is None:
         return ConnectionTrace(forward=forward)
     reply_packet = forward.final_packet.reply()
     reply = walk(network, reply_packet, start, reply_of=forward, nat_ports=nat_ports)
-    return ConnectionTrace(forward=forward, reply=reply)
+    return ConnectionTrace(forward=forward, reply=as_the_reply(origin, packet, reply))
+
+
+def as_the_reply(origin: Origin, sent: Packet, reply: Trace) -> Trace:
+    """`reply` unchanged unless it ends at the origin with a header other than the reply of
+    `sent`; then it ends `REPLY_ADDRESS_MISMATCH` at the hop that went astray: the first
+    that rewrote a field the client sees wrong (else the hop where the reply ended)."""
+    if not (reply.success and reply_ends_at_origin(origin, reply)):
+        return reply
+    expected = sent.reply()
+    got = reply.final_packet
+    wrong = [f for f in _FIELDS if getattr(got, f) != getattr(expected, f)]
+    if not wrong:
+        return reply
+    component = reply.disposition.component_id or str(origin)
+    current = reply.packet
+    for h in reply.hops:
+        if h.packet_out is None:
+            continue
+        if any(getattr(h.packet_out, f) != getattr(current, f) for f in wrong):
+            component = h.component_id
+            break
+        current = h.packet_out
+    shown = ", ".join(f"{f} {getattr(got, f)} (expected {getattr(expected, f)})" for f in wrong)
+    return reply.model_copy(
+        update={
+            "disposition": Disposition(
+                kind=DispositionKind.DROPPED,
+                component_id=component,
+                code=REPLY_ADDRESS_MISMATCH,
+                reason=(
+                    f"the reply comes back as {got}, not as the reply of {sent}: {shown}; "
+                    "the source does not recognise it"
+                ),
+                final_packet=got,
+            )
+        }
+    )

@@ -96,11 +96,18 @@ def walk(
 
 def _best(traces: list[Trace], reply_of: Trace | None) -> Trace:
     """An on-prem packet may enter at several places (an existential choice): the first
-    trace that succeeds (for a reply: that ends at the forward origin), else the first
+    trace that succeeds (for a reply: that ends at the forward origin as the reply of the
+    packet sent there, forwarding.md "Connections (default) and replies"), else the first
     unknown, else the first drop."""
 
     def rank(t: Trace) -> int:
-        if t.success and (reply_of is None or reply_ends_at_origin(reply_of.origin, t)):
+        if t.success and (
+            reply_of is None
+            or (
+                reply_ends_at_origin(reply_of.origin, t)
+                and t.final_packet == reply_of.packet.reply()
+            )
+        ):
             return 0
         if t.success:
             return 1

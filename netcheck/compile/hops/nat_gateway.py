@@ -157,15 +157,13 @@ def at_nat(
     for sess in ps.sessions if ps.reply else ():
         if sess.nat_id != nat.id:
             continue
+        # TCP/UDP: the port the NAT chose; ICMP (echo replies): its address alone.
         hit = z3.And(
-            *(
-                c
-                for c in [
-                    z3.Or(p.protocol == TCP, p.protocol == UDP),
-                    p.dst_ip == sess.nat_ip,
-                    p.dst_port == sess.port,
-                ]
+            z3.Or(
+                z3.And(z3.Or(p.protocol == TCP, p.protocol == UDP), p.dst_port == sess.port),
+                p.protocol == ICMP,
             ),
+            p.dst_ip == sess.nat_ip,
             *(m for m in misses),
         )
         misses.append(z3.Not(hit))
@@ -188,6 +186,9 @@ def at_nat(
             q,
             action="translate",
         )
+        # The reversed packet `q` is another copy, so routing it from the NAT's subnet again
+        # is no loop (the guard is per component and copy: HopContext.routing_key) — e.g. a
+        # reply that left through that subnet towards the NAT's own Elastic IP.
         out += subnet_hops.route_from_subnet(hc, hc.net.subnet(nat.subnet_id), q, (*steps, st), ps)
     return out + hc.leaf(
         steps,
