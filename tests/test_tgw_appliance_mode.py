@@ -214,6 +214,17 @@ def test_a_connection_through_the_inspection_vpc_names_the_same_az_both_ways():
     assert not _connects(network, {"tgw-attach-2": AZ_A})
 
 
+def test_reachable_sets_quantify_over_the_az_and_their_witness_names_it():
+    # The set holds the packets some flow gets through with; its witness is confirmed by
+    # the walker with the AZ that works (the first assignment, AZ a, does not).
+    rs = Snapshot(net(appliance_2=True)).reachable_set(ENI_1A, ENI_APP, protocol="tcp")
+    assert rs.status == "complete", rs.reason
+    assert [b.witness.appliance_azs for b in rs.boxes] == [{"tgw-attach-2": AZ_B}]
+    # Forward only in AZ b, reply only in AZ a: no packet of the set.
+    rs = Snapshot(inspection()).reachable_set(ENI_1A, ENI_3, protocol="tcp")
+    assert rs.status == "complete" and not rs.boxes
+
+
 def test_appliance_mode_with_one_az_leaves_no_choice():
     a = answer(net(appliance_2=True, att_2_subnets=("subnet-att-b",)), ENI_1B, ENI_APP)
     # Forward via subnet-att-b; the reply from AZ a finds no attachment subnet in AZ a.
