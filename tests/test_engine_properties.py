@@ -20,7 +20,7 @@ from netcheck.model.network import Network
 from netcheck.model.packet import DispositionKind, Origin, Packet
 from netcheck.model.resolve import Destination, Header, Source
 from netcheck.solve.engine import Request, run
-from netcheck.walk import walk_connection
+from netcheck.walk import ConnectionTrace, appliance_choices, walk_connection
 
 SETTINGS = settings(
     max_examples=200,
@@ -39,11 +39,35 @@ def anywhere(network: Network) -> Destination:
     )
 
 
-def walker_verdict(network: Network, origin: Origin, packet: Packet) -> str:
-    trace = walk_connection(network, packet, origin)
+def walker_verdict(
+    network: Network, origin: Origin, packet: Packet, target: str | None = None
+) -> str:
+    """The walker's connection verdict, existential over the AZ a transit gateway picks at
+    each appliance-mode attachment (every assignment is walked): reachable when some
+    assignment gets through, else unknown when some ends unknown, else unreachable — so an
+    engine "unreachable" means the walker fails for every AZ choice. `target`: only a
+    delivery to that interface counts."""
+    verdicts = {
+        _one_verdict(walk_connection(network, packet, origin, appliance_azs=azs), target)
+        for azs in appliance_choices(network)
+    }
+    for v in ("reachable", "unknown"):
+        if v in verdicts:
+            return v
+    return "unreachable"
+
+
+def _one_verdict(trace: ConnectionTrace, target: str | None) -> str:
+    fwd = trace.forward.disposition
+    if (
+        target is not None
+        and fwd.success
+        and not (fwd.kind is DispositionKind.DELIVERED and fwd.component_id == target)
+    ):
+        return "unreachable"
     if trace.success:
         return "reachable"
-    ends = [trace.forward.disposition]
+    ends = [fwd]
     if trace.forward.success and trace.reply is not None:
         ends.append(trace.reply.disposition)
     if any(d.kind is DispositionKind.UNKNOWN for d in ends):
@@ -94,11 +118,7 @@ def test_single_interface_destination_agrees_with_the_walker(case, pick):
     if not network.network_interfaces:
         return
     target = network.network_interfaces[pick % len(network.network_interfaces)].id
-    trace = walk_connection(network, packet, origin)
-    fwd = trace.forward.disposition
-    expected = walker_verdict(network, origin, packet)
-    if fwd.success and not (fwd.kind is DispositionKind.DELIVERED and fwd.component_id == target):
-        expected = "unreachable"
+    expected = walker_verdict(network, origin, packet, target)
     got = run(
         Request(
             network=network,

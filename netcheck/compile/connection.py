@@ -140,7 +140,7 @@ class Connection:
             feasible,
             known,
             index=self.index,
-        ).reply_from(path.end, path.sessions, r0)
+        ).reply_from(path.end, path.sessions, r0, path.appliance)
 
     def returns(self, reply: Path) -> bool:
         """Does a reply path end back at the source?"""

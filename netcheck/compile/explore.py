@@ -75,12 +75,19 @@ class Explorer:
             return peering.from_peering(hc, origin.peering_id or "", p, (), ps)
         return onprem.from_onprem(hc, p, (), ps)
 
-    def reply_from(self, end: End, sessions: tuple[NatSession, ...], r: SymPacket) -> list[Path]:
+    def reply_from(
+        self,
+        end: End,
+        sessions: tuple[NatSession, ...],
+        r: SymPacket,
+        appliance: tuple[tuple[str, str], ...] = (),
+    ) -> list[Path]:
         """Paths of the reply `r`, which starts where the forward packet arrived (SGs are
-        skipped; the forward path's NAT sessions are reversed)."""
+        skipped; the forward path's NAT sessions are reversed; the AZs the TGW picked for
+        the flow at appliance-mode attachments are kept)."""
         hc = self.hc
         hc.start = r
-        ps = PathState(reply=True, sessions=sessions)
+        ps = PathState(reply=True, sessions=sessions, appliance=appliance)
         if end.kind is DispositionKind.DELIVERED and end.component_id:
             eni = self.net.interface(end.component_id)
             return interface.leave_interface(hc, eni, r, (), ps)

@@ -101,6 +101,9 @@ class Path:
     steps: tuple[Step, ...]
     end: End
     sessions: tuple[NatSession, ...] = field(default=())
+    # (attachment id, AZ) the TGW picked for this connection's flow at each appliance-mode
+    # attachment, the forward path's included for a reply (forwarding.md "appliance mode").
+    appliance: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def final(self) -> SymPacket:

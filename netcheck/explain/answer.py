@@ -36,7 +36,8 @@ class Query(_Frozen):
 
 class Witness(_Frozen):
     """A concrete packet that gets through: its hops out and back, the packet as it
-    arrived, and the source ports NAT gateways chose (by NAT gateway id)."""
+    arrived, the source ports NAT gateways chose (by NAT gateway id) and the AZs the
+    transit gateway picked at appliance-mode attachments (by attachment id)."""
 
     packet: Packet
     origin: str
@@ -47,6 +48,9 @@ class Witness(_Frozen):
     disposition: str
     destination: str | None = None
     one_way: bool = False
+    # The Availability Zone the transit gateway picked for this flow at each appliance-mode
+    # VPC attachment it crossed (by attachment id; both directions use it).
+    appliance_azs: dict[str, str] = {}
 
 
 class Blocker(_Frozen):

@@ -51,6 +51,7 @@ def witness_of(found: Found) -> Witness:
         return_path=tuple(_hop(h) for h in found.reply),
         final_packet=to_packet(found.final),
         nat_ports=dict(found.nat_ports),
+        appliance_azs=dict(found.appliance_azs),
         disposition=found.end_kind,
         destination=found.end_component,
         one_way=found.one_way,
@@ -68,6 +69,7 @@ def replay(network: Network, found: Found) -> str | None:
         found.origin,
         one_way=found.one_way,
         nat_ports=dict(found.nat_ports) or None,
+        appliance_azs=dict(found.appliance_azs) or None,
     )
     fwd = trace.forward.disposition
     if fwd.kind.value != found.end_kind or (

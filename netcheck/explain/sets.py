@@ -195,13 +195,37 @@ def addresses_within(
 
 
 def walk_witness(
-    network: Network, packet: Packet, origin: Origin, nat_ports: dict[str, int], one_way: bool
+    network: Network,
+    packet: Packet,
+    origin: Origin,
+    nat_ports: dict[str, int],
+    one_way: bool,
+    appliance_azs: dict[str, str] | None = None,
 ) -> tuple[Witness, str | None]:
     """The walker's trace of `packet` as a witness, and why it fails (None when it gets
-    through, as it must)."""
-    from netcheck.walk import walk_connection
+    through, as it must). A set's goal is existential over the AZ a transit gateway picks
+    at appliance-mode attachments: without `appliance_azs`, the first AZ assignment that
+    gets through (else the first's trace)."""
+    from netcheck.walk import appliance_choices, walk_connection
 
-    trace = walk_connection(network, packet, origin, one_way=one_way, nat_ports=nat_ports or None)
+    choices = [appliance_azs] if appliance_azs is not None else appliance_choices(network)
+    azs = choices[0]
+    trace = walk_connection(
+        network, packet, origin, one_way=one_way, nat_ports=nat_ports or None, appliance_azs=azs
+    )
+    for other in choices[1:]:
+        if trace.success:
+            break
+        again = walk_connection(
+            network,
+            packet,
+            origin,
+            one_way=one_way,
+            nat_ports=nat_ports or None,
+            appliance_azs=other,
+        )
+        if again.success:
+            trace, azs = again, other
     fwd = trace.forward
     witness = Witness(
         packet=packet,
@@ -210,6 +234,7 @@ def walk_witness(
         return_path=trace.reply.hops if trace.reply is not None else (),
         final_packet=fwd.final_packet,
         nat_ports=dict(nat_ports),
+        appliance_azs=dict(azs),
         disposition=fwd.disposition.kind.value,
         destination=fwd.disposition.component_id,
         one_way=trace.reply is None,

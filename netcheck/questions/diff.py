@@ -106,7 +106,13 @@ def _blocked(network: Network, box_rs: ReachableSet, label: str) -> tuple[list[B
         if w is None:
             continue
         origin = _origin(w.origin)
-        trace = walk_connection(network, w.packet, origin, nat_ports=dict(w.nat_ports) or None)
+        trace = walk_connection(
+            network,
+            w.packet,
+            origin,
+            nat_ports=dict(w.nat_ports) or None,
+            appliance_azs=dict(w.appliance_azs) or None,
+        )
         if trace.success:
             problem = f"the witness {w.packet} also gets through in {label} (bug)"
             why = "not blocked (internal disagreement)"

@@ -169,7 +169,14 @@ def _renamed(
             update={"dst_ip": _address_like(packet.dst_ip, amap.get(int(packet.dst_ip)))}
         )
         origin = _origin_of(box)
-        witness, why = walk_witness(network, moved, origin, dict(box.witness.nat_ports), one_way)
+        witness, why = walk_witness(
+            network,
+            moved,
+            origin,
+            dict(box.witness.nat_ports),
+            one_way,
+            dict(box.witness.appliance_azs) or None,
+        )
         if why is None and witness.destination != member:
             why = f"delivered to {witness.destination}, not {member}"
     renamed = box.model_copy(

@@ -87,6 +87,9 @@ def render_answer_text(answer: Answer, console: Console) -> None:
         if w.nat_ports:
             ports = ", ".join(f"{k}: {v}" for k, v in sorted(w.nat_ports.items()))
             console.print(Text("NAT source ports chosen: ", style="bold") + Text(ports))
+        if w.appliance_azs:
+            azs = ", ".join(f"{k}: {v}" for k, v in sorted(w.appliance_azs.items()))
+            console.print(Text("TGW appliance-mode AZs of the flow: ", style="bold") + Text(azs))
     if answer.proof is not None:
         table = Table(title="blocking components", title_justify="left", pad_edge=False)
         table.add_column("path", justify="right", style="dim")

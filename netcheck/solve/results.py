@@ -45,6 +45,8 @@ class Found:
     end_kind: str
     end_component: str | None
     one_way: bool
+    # The AZ the TGW picked for the flow per appliance-mode attachment it crossed.
+    appliance_azs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -124,6 +124,7 @@ def found(
         end_kind=path.end.kind.value,
         end_component=path.end.component_id,
         one_way=rp is None,
+        appliance_azs=dict((rp if rp is not None else path).appliance),
     )
     solver.retract(kept)
     return out

@@ -5,9 +5,9 @@ disposition) or, for a connection, a `ConnectionTrace` (forward and reply).
 Imports only `netcheck.model` and `netcheck.errors`; follows docs/semantics/forwarding.md.
 """
 
-from netcheck.walk.connection import walk_connection
+from netcheck.walk.connection import appliance_choices, walk_connection
 from netcheck.walk.hops.context import MAX_HOPS
 from netcheck.walk.trace import ConnectionTrace, Trace
 from netcheck.walk.walker import walk
 
-__all__ = ["MAX_HOPS", "ConnectionTrace", "Trace", "walk", "walk_connection"]
+__all__ = ["MAX_HOPS", "ConnectionTrace", "Trace", "appliance_choices", "walk", "walk_connection"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from netcheck.model import ICMP, TCP, UDP, Network
+from netcheck.model import ICMP, TCP, UDP, Network, Subnet
 from netcheck.model.packet import Disposition, DispositionKind, Origin, OriginKind, Packet
 from netcheck.walk.trace import ConnectionTrace, Trace, reply_ends_at_origin
 from netcheck.walk.walker import walk
@@ -52,19 +52,28 @@ def walk_connection(
     *,
     one_way: bool = False,
     nat_ports: Mapping[str, int] | None = None,
+    appliance_azs: Mapping[str, str] | None = None,
 ) -> ConnectionTrace:
     """Walk `packet` and, for TCP/UDP and ICMP echo requests (unless `one_way`), its reply:
     addresses and ports swapped on the packet as it arrived, security groups skipped, NAT
     sessions reversed; the reply must come back as the reply of `packet` (module
-    docstring)."""
-    forward = walk(network, packet, origin, nat_ports=nat_ports)
+    docstring). `appliance_azs`: the AZ the flow crosses per appliance-mode TGW attachment,
+    the same for the packet and its reply (default: the attachment's first AZ by name)."""
+    forward = walk(network, packet, origin, nat_ports=nat_ports, appliance_azs=appliance_azs)
     if one_way or not is_connection(packet) or not forward.success:
         return ConnectionTrace(forward=forward)
     start = reply_origin(forward)
     if start is None:
         return ConnectionTrace(forward=forward)
     reply_packet = forward.final_packet.reply()
-    reply = walk(network, reply_packet, start, reply_of=forward, nat_ports=nat_ports)
+    reply = walk(
+        network,
+        reply_packet,
+        start,
+        reply_of=forward,
+        nat_ports=nat_ports,
+        appliance_azs=appliance_azs,
+    )
     return ConnectionTrace(forward=forward, reply=as_the_reply(origin, packet, reply))
 
 
@@ -103,3 +112,27 @@ def as_the_reply(origin: Origin, sent: Packet, reply: Trace) -> Trace:
             )
         }
     )
+
+
+# At most this many AZ assignments are listed by `appliance_choices`.
+MAX_APPLIANCE_CHOICES = 64
+
+
+def appliance_choices(network: Network) -> list[dict[str, str]]:
+    """Every assignment of one AZ per appliance-mode VPC attachment whose subnets in the
+    snapshot lie in several AZs (the flow hash picks one: forwarding.md "appliance mode"),
+    attachments and AZs by name, at most `MAX_APPLIANCE_CHOICES`; `[{}]` when none has a
+    choice. For replaying a witness whose AZ choice is not known."""
+    per: list[tuple[str, list[str]]] = []
+    for att in sorted(network.transit_gateway_attachments, key=lambda a: a.id):
+        if not att.appliance_mode:
+            continue
+        zones = sorted(
+            {s.availability_zone for i in att.subnet_ids if isinstance(s := network.get(i), Subnet)}
+        )
+        if len(zones) > 1:
+            per.append((att.id, zones))
+    out: list[dict[str, str]] = [{}]
+    for att_id, zones in per:
+        out = [{**c, att_id: z} for c in out for z in zones][:MAX_APPLIANCE_CHOICES]
+    return out

@@ -34,8 +34,11 @@ def _run(
     start: Callable[[Walk], None],
     reply_of: Trace | None,
     nat_ports: Mapping[str, int] | None,
+    appliance_azs: Mapping[str, str] | None = None,
 ) -> Trace:
-    walker = Walk(network, packet, reply_of=reply_of, nat_ports=nat_ports)
+    walker = Walk(
+        network, packet, reply_of=reply_of, nat_ports=nat_ports, appliance_azs=appliance_azs
+    )
     try:
         start(walker)
     except Stop as stop:
@@ -52,14 +55,26 @@ def walk(
     *,
     reply_of: Trace | None = None,
     nat_ports: Mapping[str, int] | None = None,
+    appliance_azs: Mapping[str, str] | None = None,
 ) -> Trace:
     """Walk one concrete packet from `origin` through `network` (forwarding.md).
 
     `reply_of`: treat `packet` as the reply of that forward trace (security groups skipped,
     NAT sessions of the forward trace reverse-translated). `nat_ports`: the source port each
-    NAT gateway picks (default 1024).
+    NAT gateway picks (default 1024). `appliance_azs`: the AZ the transit gateway picks for
+    this flow per appliance-mode attachment (default: its first AZ by name).
     """
-    run = _run
+
+    def run(
+        network: Network,
+        packet: Packet,
+        origin: Origin,
+        start: Callable[[Walk], None],
+        reply_of: Trace | None,
+        nat_ports: Mapping[str, int] | None,
+    ) -> Trace:
+        return _run(network, packet, origin, start, reply_of, nat_ports, appliance_azs)
+
     if origin.kind is OriginKind.INTERFACE:
         eni = network.get(origin.interface_id or "")
         if not isinstance(eni, NetworkInterface):

@@ -65,6 +65,9 @@ class PathState:
     # (subnet / attachment, packet copy) routed from on this path (the loop guard).
     routed: tuple[str, ...] = ()
     via: Crossing | None = None  # how the packet entered the VPC it is in (if it crossed)
+    # (attachment id, AZ) per appliance-mode attachment the flow crossed out of the TGW: one
+    # AZ per flow for both directions, so a reply starts with the forward path's choices.
+    appliance: tuple[tuple[str, str], ...] = ()
 
 
 class HopContext:
@@ -176,7 +179,7 @@ class HopContext:
         reason: str = "",
     ) -> list[Path]:
         assert self.start is not None
-        return [Path(self.start, steps, End(kind, cid, code, reason), ps.made)]
+        return [Path(self.start, steps, End(kind, cid, code, reason), ps.made, ps.appliance)]
 
     def leaf(
         self,

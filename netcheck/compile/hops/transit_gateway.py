@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import z3
+
 from netcheck.compile.hops import onprem
 from netcheck.compile.hops import subnet as subnet_hops
 from netcheck.compile.hops.context import (
@@ -201,15 +203,41 @@ def tgw_route(
     return out
 
 
-def appliance_mode_reason(attachment_id: str, azs: list[str]) -> str:
-    """Why a path into an appliance-mode attachment with subnets in several AZs is unknown:
-    the TGW picks one of them per flow (a flow hash), for both directions, and the answer
-    may depend on that pick, which netcheck does not model yet."""
-    return (
-        f"{attachment_id} has appliance mode: the transit gateway picks one of its "
-        f"Availability Zones ({', '.join(azs)}) per flow, for both directions; the answer may "
-        "depend on that choice, which is not modelled"
-    )
+def _appliance_egress(
+    hc: HopContext,
+    b: TransitGatewayAttachment,
+    subs: list[Subnet],
+    azs: list[str],
+    p: SymPacket,
+    steps: Steps,
+    ps: PathState,
+) -> list[Path]:
+    """Out through appliance-mode attachment `b` with subnets in several AZs: the TGW hashes
+    each flow to one of `b`'s AZs and uses it for both directions (forwarding.md "appliance
+    mode"). The hash is not known, so one path per AZ (by name; an existential choice: some
+    flow lands there), recorded in the path state; a flow that already crossed `b` (the
+    reply of a forward packet that left through `b`) keeps its AZ."""
+    picked = dict(ps.appliance).get(b.id)
+    out: list[Path] = []
+    for az in [picked] if picked is not None else azs:
+        # `subs` is sorted by id: the first of `b`'s subnets in that AZ.
+        bsub = next((x for x in subs if x.availability_zone == az), None)
+        if bsub is None:  # pragma: no cover - a recorded AZ is one of `b`'s
+            continue
+        text = f"{b.id} (appliance mode): the flow crosses {az} through {bsub.id}"
+        st = Step(
+            b.id,
+            HopKind.TRANSIT_GATEWAY,
+            f"tgw-appliance:{b.id}:{az}",
+            text,
+            z3.BoolVal(True),
+            p,
+        )
+        chosen = ps.appliance if picked is not None else (*ps.appliance, (b.id, az))
+        out += subnet_hops.route_from_subnet(
+            hc, bsub, p, (*steps, st), replace(ps, appliance=chosen)
+        )
+    return out
 
 
 def _missing_routes_reason(table_id: str) -> str:
@@ -249,12 +277,12 @@ def tgw_egress(
             return hc.unknown(
                 steps, b.id, ps, f"no subnet of {b.id} is in the snapshot", "UNKNOWN_RESOURCE"
             )
-        azs = sorted({x.availability_zone for x in subs})
-        if b.appliance_mode and len(azs) > 1:
-            return hc.unknown(steps, b.id, ps, appliance_mode_reason(b.id, azs))
-        bsub = next((x for x in subs if x.availability_zone == ps.az), subs[0])
         from_vpc = a.resource_id if a.resource_type is TransitGatewayAttachmentType.VPC else None
         ps = replace(ps, via=Crossing(b.transit_gateway_id, from_vpc, (a.id, b.id)))
+        azs = sorted({x.availability_zone for x in subs})
+        if b.appliance_mode and len(azs) > 1:
+            return _appliance_egress(hc, b, subs, azs, p, steps, ps)
+        bsub = next((x for x in subs if x.availability_zone == ps.az), subs[0])
         # Routed as if sent from inside `bsub`: its outbound rules apply when the packet
         # leaves it; to an address in `bsub` itself no rules are evaluated (AWS).
         return subnet_hops.route_from_subnet(hc, bsub, p, steps, ps)

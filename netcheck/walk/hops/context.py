@@ -83,6 +83,7 @@ class Walk:
         *,
         reply_of: Trace | None,
         nat_ports: Mapping[str, int] | None,
+        appliance_azs: Mapping[str, str] | None = None,
     ) -> None:
         self.net = network
         self.packet = packet
@@ -90,6 +91,9 @@ class Walk:
         self.is_reply = reply_of is not None
         self.sessions = nat_sessions(reply_of) if reply_of is not None else ()
         self.nat_ports = dict(nat_ports or {})
+        # The AZ the TGW hashes this flow to per appliance-mode attachment (an input, like
+        # the NAT ports; default: the attachment's first AZ by name). One flow, both ways.
+        self.appliance_azs = dict(appliance_azs or {})
         # Set when the packet crosses into another VPC (peering or transit gateway): a
         # security-group reference to a group of the VPC it came from may match then.
         self.arrival: Arrival | None = None

@@ -170,15 +170,19 @@ def tgw_route(w: Walk, att: TransitGatewayAttachment, az: str | None) -> NoRetur
             w.unknown(nxt.id, f"no subnet of {nxt.id} is in the snapshot", "UNKNOWN_RESOURCE")
         zones = sorted({s.availability_zone for s in subnets})
         if nxt.appliance_mode and len(zones) > 1:
-            # Appliance mode: the TGW hashes each flow to one of the attachment's AZs (the
-            # same for both directions); which one is not modelled, and may decide.
-            w.unknown(
+            # Appliance mode: the TGW hashes the flow to one of the attachment's AZs, the
+            # same for both directions; the walk is told which (`appliance_azs`).
+            zone = w.appliance_azs.get(nxt.id, zones[0])
+            if zone not in zones:
+                zone = zones[0]
+            egress = next(s for s in subnets if s.availability_zone == zone)
+            w.hop(
                 nxt.id,
-                f"{nxt.id} has appliance mode: the transit gateway picks one of its "
-                f"Availability Zones ({', '.join(zones)}) per flow, for both directions; the "
-                "answer may depend on that choice, which is not modelled",
+                HopKind.TRANSIT_GATEWAY,
+                detail=f"{nxt.id} (appliance mode): the flow crosses {zone} through {egress.id}",
             )
-        egress = next((s for s in subnets if s.availability_zone == az), subnets[0])
+        else:
+            egress = next((s for s in subnets if s.availability_zone == az), subnets[0])
         w.arrival = Arrival(
             att.transit_gateway_id,
             att.resource_id if att.resource_type is TransitGatewayAttachmentType.VPC else None,
