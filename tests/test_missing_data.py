@@ -39,6 +39,7 @@ from test_engine_properties import walker_verdict
 import netcheck
 from netcheck.api import Verdict
 from netcheck.model.packet import Origin, OriginKind
+from netcheck.questions import diff
 
 S3_PL, S3_VPCE = "pl-63a5400a", "vpce-0s3"
 S3_HOST = "52.216.4.4"
@@ -517,3 +518,17 @@ def test_rds_without_its_interface_as_the_source_is_unknown():
     assert a.component_id == DB and "RDSNetworkInterface" in a.reason
     s = snap.reachable_set(DB, ENI_WEB, protocol="tcp")
     assert s.status == "unknown" and DB in s.reason
+
+
+def test_rds_without_its_interface_as_the_origin_of_exposure_and_diff_is_unknown():
+    """Every question, not only query: what the DB instance reaches is unknown for every
+    resource (exposure) and for every pair (diff) — not an input error (exit 2)."""
+    snap = netcheck.load(_rds(False))
+    ex = snap.exposure(DB)
+    assert ex.resources and all(
+        r.status == "unknown" and not r.reachable and "RDSNetworkInterface" in (r.reason or "")
+        for r in ex.resources
+    )
+    d = diff(snap, snap, src=DB)
+    assert d.status == "unknown" and d.pairs
+    assert all("RDSNetworkInterface" in (p.reason or "") for p in d.pairs)

@@ -135,8 +135,13 @@ def _origin(text: str) -> Origin:
 
 
 def _one_pair(old: Network, new: Network, src: str, dst: str, timeout_ms: int) -> PairDiff:
-    so, do = _resolve(old, src, dst)
-    sn, dn = _resolve(new, src, dst)
+    try:
+        so, do = _resolve(old, src, dst)
+        sn, dn = _resolve(new, src, dst)
+    except MissingResource as e:
+        # The source stands for a resource whose interface a snapshot lacks (an RDS
+        # instance): what changed is unknown, not bad input.
+        return PairDiff(src=src, dst=dst, status="unknown", reason=e.reason)
     extra = [c for s in (*so, *sn) for c in s.cidrs]
     cuts = _cuts(old, new, extra)
     p = fresh("diff")
@@ -200,7 +205,7 @@ def diff(
     else:
         own: set[str] = set()
         for n in (a, b):
-            with contextlib.suppress(QueryError):
+            with contextlib.suppress(QueryError, MissingResource):
                 own |= {s.origin.interface_id or "" for s in resolve_sources(n, params.src)}
         ids = {
             rid
@@ -232,6 +237,8 @@ def _check_known(nets: tuple[Network, Network], text: str, resolve: Callable[...
         try:
             resolve(n, text)
             return
+        except MissingResource:
+            return  # the name is known; its interface is missing (each pair says unknown)
         except QueryError as e:
             errors.append(e)
     raise errors[-1]

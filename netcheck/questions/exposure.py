@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from netcheck.compile.headerspace import cut_points, security_group_boxes, snapshot_public_ips
 from netcheck.compile.index import NetworkIndex
+from netcheck.errors import MissingResource
 from netcheck.explain.exposure import Exposure, ResourceExposure
 from netcheck.explain.sets import PacketBox, ReachableSet, build_set, cidrs_of, walk_witness
 from netcheck.model.addresses import Family, IPAddress, prefix_range
@@ -445,7 +446,12 @@ def exposure(
     network = network_of(snapshot)
     index = index_of(snapshot)
     t0 = time.perf_counter()
-    sources = resolve_sources(network, params.origin)
+    try:
+        sources = resolve_sources(network, params.origin)
+    except MissingResource as e:
+        # The origin stands for a resource whose interface the snapshot lacks (an RDS
+        # instance): what it reaches is unknown for every resource, not bad input.
+        return _unknown_everywhere(network, params.origin, e.reason, t0)
     own = {s.origin.interface_id for s in sources if s.origin.interface_id}
     extra = [c for s in sources for c in s.cidrs]
     cuts = cut_points(network, extra)
@@ -526,6 +532,26 @@ def exposure(
             "placements_solved": split.solved if split is not None else 0,
             "seconds": round(time.perf_counter() - t0, 3),
         },
+    )
+
+
+def _unknown_everywhere(network: Network, origin: str, reason: str, t0: float) -> Exposure:
+    """Every resource `unknown` with `reason` (the origin cannot be placed)."""
+    return Exposure(
+        origin=origin,
+        resources=tuple(
+            ResourceExposure(
+                id=rid,
+                kind=kind,
+                name=name,
+                interfaces=tuple(sorted(e.id for e in enis)),
+                reachable=False,
+                reason=reason,
+                status="unknown",
+            )
+            for rid, kind, name, enis in resources_of(network)
+        ),
+        stats={"interfaces": 0, "seconds": round(time.perf_counter() - t0, 3)},
     )
 
 
