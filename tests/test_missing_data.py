@@ -490,6 +490,24 @@ def test_peered_source_needs_the_route_back_over_the_peering():
     assert a.verdict is Verdict.UNREACHABLE
 
 
+def test_a_peered_source_in_exposure_and_diff():
+    """The peered origin in the set questions: exposure lists what it reaches (tcp/22 to the
+    app, its witness replayed by the walker from the peering), and a diff that closes the
+    route back over the peering removes exactly that."""
+    snap = netcheck.load(_peered())
+    ex = snap.exposure(REMOTE_IP)
+    app = next(r for r in ex.resources if ENI_APP in r.interfaces)
+    assert app.reachable and app.status == "complete", app.reason
+    assert {(b.protocol, b.dst_ports) for b in app.boxes} == {("tcp", ((22, 22),))}
+    assert all("peered VPC" in b.witness.origin for b in app.boxes if b.witness)
+    d = diff(snap, netcheck.load(_peered(route_back=False)), src=REMOTE_IP)
+    assert d.status == "complete", [p.reason for p in d.pairs]
+    assert not d.changed and all(p.added == () for p in d.pairs)
+    app_id = app.id
+    (pair,) = [p for p in d.pairs if p.dst == app_id]
+    assert {(c.box.protocol, c.box.dst_ports) for c in pair.removed} == {("tcp", ((22, 22),))}
+
+
 def test_address_in_no_peered_vpc_still_cannot_start():
     from netcheck.errors import QueryError
 

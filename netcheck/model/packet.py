@@ -75,8 +75,24 @@ class Origin(Frozen):
         if self.kind is OriginKind.INTERFACE and self.interface_id:
             return self.interface_id
         if self.kind is OriginKind.PEERING and self.peering_id:
-            return f"peered VPC over {self.peering_id}"
+            return f"{_PEERED}{self.peering_id}"
         return self.kind.value
+
+    @classmethod
+    def parse(cls, text: str) -> Origin:
+        """The origin `str(origin)` wrote (a witness's `origin` field), for a replay.
+
+        >>> Origin.parse("peered VPC over pcx-1").peering_id
+        'pcx-1'
+        """
+        if text in (OriginKind.INTERNET.value, OriginKind.ONPREM.value):
+            return cls(kind=OriginKind(text))
+        if text.startswith(_PEERED):
+            return cls(kind=OriginKind.PEERING, peering_id=text.removeprefix(_PEERED))
+        return cls(kind=OriginKind.INTERFACE, interface_id=text)
+
+
+_PEERED = "peered VPC over "
 
 
 class Hop(Frozen):

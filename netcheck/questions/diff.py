@@ -127,11 +127,7 @@ def _blocked(network: Network, box_rs: ReachableSet, label: str) -> tuple[list[B
 
 
 def _origin(text: str) -> Origin:
-    from netcheck.model.packet import OriginKind
-
-    if text in ("internet", "onprem"):
-        return Origin(kind=OriginKind(text))
-    return Origin(kind=OriginKind.INTERFACE, interface_id=text)
+    return Origin.parse(text)
 
 
 def _one_pair(old: Network, new: Network, src: str, dst: str, timeout_ms: int) -> PairDiff:

@@ -195,10 +195,7 @@ def _origin_of(box: PacketBox) -> Any:
     from netcheck.model.packet import Origin
 
     assert box.witness is not None
-    o = box.witness.origin
-    if o in ("internet", "onprem"):
-        return Origin(kind=OriginKind(o))
-    return Origin(kind=OriginKind.INTERFACE, interface_id=o)
+    return Origin.parse(box.witness.origin)
 
 
 def _reason(
