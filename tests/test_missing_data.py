@@ -547,6 +547,8 @@ def test_rds_without_its_interface_as_the_origin_of_exposure_and_diff_is_unknown
         r.status == "unknown" and not r.reachable and "RDSNetworkInterface" in (r.reason or "")
         for r in ex.resources
     )
-    d = diff(snap, snap, src=DB)
+    changed = _rds(False)
+    changed["Vpcs"][0]["Tags"] = [{"Key": "Name", "Value": "renamed"}]  # any change at all
+    d = diff(snap, netcheck.load(changed), src=DB)
     assert d.status == "unknown" and d.pairs
     assert all("RDSNetworkInterface" in (p.reason or "") for p in d.pairs)

@@ -152,6 +152,15 @@ def test_diff_reports_the_pair_undecided(before, after):
     assert web1.status == "unknown" and NOT_MODELLED in (web1.reason or "")
 
 
+def test_diff_of_identical_snapshots_is_no_change_despite_unknown_paths():
+    """Two loads of the same snapshot: nothing changed, so nothing is undecided either (a CI
+    gate on an estate with an appliance route must not fail when nothing changed)."""
+    a = netcheck.load(_through_appliance(_three_tier()))
+    b = netcheck.load(_through_appliance(_three_tier()))
+    d = diff(a, b)
+    assert d.pairs == () and d.status == "complete" and d.pairs_compared > 0
+
+
 def test_diff_names_the_side_whose_path_is_unknown(before):
     """Old has the unknown return path, new routes through the internet gateway and lets
     RDP in: whether RDP is newly reachable depends on what the appliance did in old."""
