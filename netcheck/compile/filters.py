@@ -183,23 +183,6 @@ def nacl_check(
     return (z3.Or(*allowed) if allowed else z3.BoolVal(False)), rules
 
 
-def group_addresses(network: Network, group_id: str, vpc_id: str | None = None) -> tuple:
-    """Private addresses of every interface carrying `group_id` (in `vpc_id`, if given): a
-    group reference matches these; a group not in the snapshot matches nothing."""
-    if network.get(group_id) is None:
-        return ()
-    return tuple(
-        sorted(
-            {
-                a
-                for eni in network.interfaces_in_group(group_id)
-                if vpc_id is None or eni.vpc_id == vpc_id
-                for a in eni.addresses
-            }
-        )
-    )
-
-
 # The private addresses (IPv4 integers) a reference to a group matches at one interface, in
 # one direction, for one way of arriving (see compile/hops/security_group.py).
 Members = Callable[[str], IntervalSet]

@@ -309,21 +309,21 @@ def security_group_boxes(
     from another VPC, so references to other VPCs' members do not match them.
     Example: `tcp 22 from 10.0.0.0/8` gives
     `("tcp", {"dst_port": ((22, 22),), "src_ip": ((167772160, 184549375),)})`."""
-    from netcheck.compile.filters import group_addresses
     from netcheck.model.filtering import Direction
 
     out: list[tuple[str, dict[str, tuple[tuple[int, int], ...]]]] = []
     for gid in sorted(group_ids):
         sg = network.get(gid)
         for r in getattr(sg, Direction.INGRESS.value, ()) if sg is not None else ():
-            members: tuple = ()
+            members: tuple[tuple[int, int], ...] = ()
             if r.cidr is not None:
                 nets = [r.cidr]
             elif r.prefix_list_id is not None:
                 nets = list(getattr(network.get(r.prefix_list_id), "entries", ()))
             else:
                 nets = []
-                members = group_addresses(network, r.group_id or "", vpc_id)
+                vpcs = frozenset((vpc_id,)) if vpc_id is not None else None
+                members = tuple(network.member_address_runs(r.group_id or "", vpcs))
             src = tuple(
                 sorted(
                     [
@@ -331,7 +331,7 @@ def security_group_boxes(
                         for n in nets
                         if family_of(n) is Family.V4
                     ]
-                    + ([(int(a), int(a)) for a in members] if not nets else [])
+                    + (list(members) if not nets else [])
                 )
             )
             if not src:

@@ -213,23 +213,31 @@ class Network(Frozen):
         return {}  # filled per group by `group_address_runs`
 
     def group_address_runs(self, group_id: str) -> IntervalSet:
-        """The private addresses of the interfaces carrying `group_id`, as integers
-        (built once per group and network; a group not in the snapshot has none). Private
-        addresses are IPv4 (`PrivateAddress.address`), so the integers are IPv4 values."""
+        """`member_address_runs` of every member (built once per group and network)."""
         cache = self._group_address_runs
         if group_id not in cache:
-            members = self.interfaces_in_group(group_id) if self.get(group_id) is not None else ()
-            runs = IntervalSet.of_values(int(a) for eni in members for a in eni.addresses)
-            for eni in members:
-                # Addresses of delegated prefixes are the interface's own too.
-                for prefix in eni.ipv4_prefixes:
-                    runs = runs.union(
-                        IntervalSet.of_range(
-                            int(prefix.network_address), int(prefix.broadcast_address)
-                        )
-                    )
-            cache[group_id] = runs
+            cache[group_id] = self.member_address_runs(group_id)
         return cache[group_id]
+
+    def member_address_runs(
+        self, group_id: str, vpc_ids: frozenset[str] | None = None
+    ) -> IntervalSet:
+        """The addresses a reference to `group_id` can match: the private addresses and the
+        delegated IPv4 prefixes (prefix delegation: the interface's own addresses too) of
+        the interfaces carrying it — in `vpc_ids` if given — as integer runs. A group not in
+        the snapshot has none. Private addresses are IPv4 (`PrivateAddress.address`), so the
+        integers are IPv4 values."""
+        if self.get(group_id) is None:
+            return IntervalSet()
+        members = [
+            e for e in self.interfaces_in_group(group_id) if vpc_ids is None or e.vpc_id in vpc_ids
+        ]
+        addresses = IntervalSet.of_values(int(a) for e in members for a in e.addresses)
+        return addresses | IntervalSet(
+            (int(p.network_address), int(p.broadcast_address))
+            for e in members
+            for p in e.ipv4_prefixes
+        )
 
     @cached_property
     def _subnets_by_vpc(self) -> dict[str, tuple[Subnet, ...]]:

@@ -105,7 +105,7 @@ def _blocked(network: Network, box_rs: ReachableSet, label: str) -> tuple[list[B
         w = b.witness
         if w is None:
             continue
-        origin = _origin(w.origin)
+        origin = Origin.parse(w.origin)
         trace = walk_connection(
             network,
             w.packet,
@@ -124,10 +124,6 @@ def _blocked(network: Network, box_rs: ReachableSet, label: str) -> tuple[list[B
             why = f"{where}{end.component_id}: {end.reason or end.kind.value} [{code}]"
         changes.append(BoxChange(box=b, blocked_in_other=why))
     return changes, problem
-
-
-def _origin(text: str) -> Origin:
-    return Origin.parse(text)
 
 
 def _one_pair(old: Network, new: Network, src: str, dst: str, timeout_ms: int) -> PairDiff:

@@ -57,15 +57,7 @@ def members_in(network: Network, vpc_ids: frozenset[str]) -> Members:
     carrying a group (a group not in the snapshot matches nothing)."""
 
     def runs(group_id: str) -> IntervalSet:
-        if network.get(group_id) is None:
-            return IntervalSet(())
-        members = [e for e in network.interfaces_in_group(group_id) if e.vpc_id in vpc_ids]
-        addresses = IntervalSet.of_values(int(a) for eni in members for a in eni.addresses)
-        return addresses | IntervalSet(
-            (int(p.network_address), int(p.broadcast_address))
-            for eni in members
-            for p in eni.ipv4_prefixes
-        )
+        return network.member_address_runs(group_id, vpc_ids)
 
     return runs
 
